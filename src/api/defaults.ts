@@ -1,0 +1,119 @@
+/**
+ * Defaults applied to a validated spec, giving the engine one shape with no
+ * optional knobs left. The defaults are documented in the schema descriptions.
+ */
+import type { ChatParameters } from '../providers/provider.js';
+import { durationMs, parsePercent } from '../util/duration.js';
+import {
+  monitorKey,
+  defaultNamespace,
+  type ExpectSpec,
+  type LLMMonitor,
+  type Message,
+  type ModelParameters,
+  type ProviderName,
+  type ScheduleSpec,
+  type SecretKeyRef,
+} from './types.js';
+
+export const defaultTimeoutMs = 30_000;
+export const defaultConcurrency = 4;
+export const defaultJitter = '10%';
+
+export interface ResolvedTarget {
+  name: string;
+  provider: ProviderName;
+  model: string;
+  baseURL?: string;
+  apiKeySecretRef?: SecretKeyRef;
+  timeoutMs: number;
+  concurrency: number;
+  parameters: ChatParameters;
+}
+
+export interface ResolvedProbe {
+  name: string;
+  messages: Message[];
+  samples: number;
+  stream: boolean;
+  /** Overrides the target's timeout when set. */
+  timeoutMs?: number;
+  /** Overrides the target's parameters field by field. */
+  parameters: ChatParameters;
+  expect: ExpectSpec[];
+}
+
+/** Thresholds as numbers: shares between 0 and 1, seconds. */
+export interface ResolvedThresholds {
+  minPassRate?: number;
+  maxLatencyP95Seconds?: number;
+  maxErrorRate?: number;
+}
+
+export interface ResolvedMonitor {
+  key: string;
+  namespace: string;
+  name: string;
+  generation?: number;
+  schedule: ScheduleSpec;
+  suspend: boolean;
+  targets: ResolvedTarget[];
+  probes: ResolvedProbe[];
+  thresholds: ResolvedThresholds;
+}
+
+export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
+  const { spec, metadata } = monitor;
+  const thresholds: ResolvedThresholds = {};
+  if (spec.thresholds?.minPassRate !== undefined) thresholds.minPassRate = parsePercent(spec.thresholds.minPassRate);
+  if (spec.thresholds?.maxErrorRate !== undefined) thresholds.maxErrorRate = parsePercent(spec.thresholds.maxErrorRate);
+  if (spec.thresholds?.maxLatencyP95 !== undefined) thresholds.maxLatencyP95Seconds = durationMs(spec.thresholds.maxLatencyP95) / 1000;
+
+  const resolved: ResolvedMonitor = {
+    key: monitorKey(metadata),
+    namespace: metadata.namespace ?? defaultNamespace,
+    name: metadata.name,
+    schedule: { jitter: defaultJitter, ...spec.schedule },
+    suspend: spec.suspend ?? false,
+    targets: spec.targets.map((t) => {
+      const target: ResolvedTarget = {
+        name: t.name,
+        provider: t.provider,
+        model: t.model,
+        timeoutMs: t.timeout === undefined ? defaultTimeoutMs : durationMs(t.timeout),
+        concurrency: t.concurrency ?? defaultConcurrency,
+        parameters: resolveParameters(t.parameters),
+      };
+      if (t.baseURL !== undefined) target.baseURL = t.baseURL;
+      if (t.apiKeySecretRef !== undefined) target.apiKeySecretRef = t.apiKeySecretRef;
+      return target;
+    }),
+    probes: spec.probes.map((p) => {
+      const probe: ResolvedProbe = {
+        name: p.name,
+        messages: p.messages,
+        samples: p.samples ?? 1,
+        stream: p.stream ?? true,
+        parameters: resolveParameters(p.parameters),
+        expect: p.expect ?? [],
+      };
+      if (p.timeout !== undefined) probe.timeoutMs = durationMs(p.timeout);
+      return probe;
+    }),
+    thresholds,
+  };
+  if (metadata.generation !== undefined) resolved.generation = metadata.generation;
+  return resolved;
+}
+
+/** Parses decimal strings and drops unset fields, so that spreading a probe's parameters over a target's overrides only what the probe sets. */
+export function resolveParameters(parameters: ModelParameters | undefined): ChatParameters {
+  const out: ChatParameters = {};
+  if (parameters === undefined) return out;
+  if (parameters.temperature !== undefined) out.temperature = Number(parameters.temperature);
+  if (parameters.topP !== undefined) out.topP = Number(parameters.topP);
+  if (parameters.maxTokens !== undefined) out.maxTokens = parameters.maxTokens;
+  if (parameters.stop !== undefined) out.stop = parameters.stop;
+  if (parameters.seed !== undefined) out.seed = parameters.seed;
+  return out;
+}
