@@ -4,11 +4,17 @@
  * output; a test fails when the committed file differs.
  */
 import { stringify } from 'yaml';
+import { patternMessages } from './pattern-messages.js';
 import type { JSONSchema } from './schema-helpers.js';
 import { specSchema, statusSchema } from './schema.js';
 import { group, kind, plural, version } from './types.js';
 
-/** Removes what a CRD schema may not contain: Kubernetes prunes unknown fields instead of rejecting them. */
+/**
+ * Adapts the schema to a CRD: drops `additionalProperties: false`, because
+ * Kubernetes prunes unknown fields instead, and turns each string pattern
+ * that has a message into a CEL rule with that message, so `kubectl apply`
+ * explains the expected form instead of printing the regular expression.
+ */
 function toStructural(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toStructural);
   if (typeof node !== 'object' || node === null) return node;
@@ -16,6 +22,13 @@ function toStructural(node: unknown): unknown {
   for (const [key, value] of Object.entries(node)) {
     if (key === 'additionalProperties' && value === false) continue;
     out[key] = toStructural(value);
+  }
+  const message = typeof out.pattern === 'string' && out.type === 'string' ? patternMessages.get(out.pattern) : undefined;
+  if (message !== undefined) {
+    const existing = (out['x-kubernetes-validations'] as unknown[] | undefined) ?? [];
+    // CEL raw strings take the pattern unchanged; RE2, which CEL uses, accepts these patterns.
+    out['x-kubernetes-validations'] = [...existing, { rule: `self.matches(r'${String(out.pattern)}')`, message }];
+    delete out.pattern;
   }
   return out;
 }

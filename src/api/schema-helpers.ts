@@ -3,6 +3,8 @@
  * structural (every node has a type) as Kubernetes requires for CRDs.
  */
 
+import { decimalPattern } from './pattern-messages.js';
+
 export type JSONSchema = Record<string, unknown>;
 
 /** Marks an object that accepts no fields but those listed; removed from the CRD, where the API server prunes instead. */
@@ -34,6 +36,6 @@ export function decimal(description: string): JSONSchema {
     description,
     'x-kubernetes-int-or-string': true,
     anyOf: [{ type: 'integer' }, { type: 'string' }],
-    pattern: '^[0-9]+(\\.[0-9]+)?$',
+    pattern: decimalPattern,
   };
 }

@@ -5,12 +5,11 @@
  * Descriptions become `kubectl explain` output.
  */
 import { durationPattern, percentPattern } from '../util/duration.js';
+import { namePattern, urlPattern } from './pattern-messages.js';
 import { expectRules, messagesRules, scheduleRules, celValidations } from './rules.js';
 import { arr, bool, decimal, int, obj, str, type JSONSchema } from './schema-helpers.js';
 import { assertionKinds, finishReasons, providerNames } from './types.js';
 
-/** Lowercase names used in metric labels and status: DNS-label form, at most 63 characters. */
-const namePattern = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
 const duration = (description: string): JSONSchema => str(description, { pattern: durationPattern, maxLength: 64 });
 const percent = (description: string): JSONSchema => str(description, { pattern: percentPattern, maxLength: 16 });
@@ -33,7 +32,7 @@ const target = obj(
     ),
     model: str('Model name as the provider expects it, for example gpt-4o.', { minLength: 1, maxLength: 256 }),
     baseURL: str('Base URL of the API, for example http://vllm.models:8000/v1. Defaults to the provider\'s public endpoint.', {
-      pattern: '^https?://[^\\s]+$',
+      pattern: urlPattern,
       maxLength: 2048,
     }),
     apiKeySecretRef: obj(

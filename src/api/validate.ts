@@ -4,7 +4,7 @@
  * cross-field rules from rules.ts, and semantic checks the API server cannot do.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { durationPattern, percentPattern } from '../util/duration.js';
+import { patternMessages } from './pattern-messages.js';
 import { expectRules, messagesRules, scheduleRules, type CrossFieldRule } from './rules.js';
 import { specSchema } from './schema.js';
 import { semanticIssues } from './semantic.js';
@@ -151,12 +151,7 @@ function toIssue(error: ErrorObject): ValidationIssue {
 }
 
 function patternMessage(pattern: string): string {
-  if (pattern === durationPattern) return 'must be a duration such as 30s, 5m or 1h30m (units ms, s, m, h, d, w, y)';
-  if (pattern === percentPattern) return 'must be a percentage between 0% and 100%, such as "95%"';
-  if (pattern.startsWith('^https?://')) return 'must be an http:// or https:// URL without spaces';
-  if (pattern.startsWith('^[0-9]+(')) return 'must be an integer or a decimal string such as "0.7"';
-  if (pattern.startsWith('^[a-z0-9]')) return 'must be lowercase letters, digits and "-", starting and ending with a letter or digit';
-  return `must match ${pattern}`;
+  return patternMessages.get(pattern) ?? `must match ${pattern}`;
 }
 
 function article(type: string): string {

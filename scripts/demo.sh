@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The quickstart demo: builds llm-monitor, starts the simulator with the demo
+# scenario, checks the bundled demo monitors once, then runs them on their
+# schedule for DEMO_SECONDS (default 25) and shows what /metrics exports.
+# Everything listens on 127.0.0.1 only.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+seconds="${DEMO_SECONDS:-25}"
+sim_port=18080
+metrics_port="${DEMO_METRICS_PORT:-9464}"
+cli=(node dist/cli/main.js)
+
+[[ -d node_modules ]] || npm ci
+npm run --silent build
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+"${cli[@]}" simulate --host 127.0.0.1 --port "$sim_port" --scenario examples/demo/simulator-scenario.yaml &
+pids+=($!)
+for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$sim_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+echo
+echo "== llm-monitor check -f examples/demo (one run of every probe; exit code 0 = thresholds met, 1 = not met)"
+set +e
+"${cli[@]}" check -f examples/demo
+echo "exit code: $?"
+set -e
+
+echo
+echo "== llm-monitor run -f examples/demo for ${seconds}s, metrics on http://127.0.0.1:$metrics_port/metrics"
+"${cli[@]}" run -f examples/demo --metrics-address 127.0.0.1 --metrics-port "$metrics_port" &
+pids+=($!)
+sleep "$seconds"
+
+echo
+echo "== a few series from http://127.0.0.1:$metrics_port/metrics"
+curl -fsS "http://127.0.0.1:$metrics_port/metrics" |
+  grep -E '^llm_monitor_(probe_success|target_pass_ratio|probe_errors_total|runs_total|tokens_total)|^gen_ai_client_operation_duration_seconds_count' |
+  head -n 30
+echo
+echo "Demo finished. Run your own monitors with: node dist/cli/main.js run -f YOUR-FOLDER (see README.md)."

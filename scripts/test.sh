@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs what the tests need (npm
+# packages, the Kubernetes control plane built from Go modules), then lint,
+# type check, build, unit tests and end-to-end tests. Ends with one line
+# "N passed, N failed".
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+results="$root/.cache/test-results"
+mkdir -p "$results"
+
+[[ -d node_modules ]] || npm ci
+
+echo "== lint"
+npx eslint .
+echo "== type check"
+npx tsc -p tsconfig.json --noEmit
+echo "== build"
+npm run --silent build
+echo "== generated files are current"
+node scripts/check-generated.mjs
+
+if [[ "${USE_EXISTING_CLUSTER:-}" != "true" ]]; then
+  echo "== control plane binaries"
+  bash scripts/build-control-plane.sh
+fi
+
+echo "== tests"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results/vitest.json" || status=$?
+node scripts/summarize-tests.mjs "$results/vitest.json" || status=1
+exit "$status"

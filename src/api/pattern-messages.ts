@@ -1,0 +1,19 @@
+/**
+ * Sentences that explain the schema's string patterns. The runtime validator
+ * reports them, and the CRD states each pattern as a CEL rule with the same
+ * message, because the API server's own pattern error prints the raw regular
+ * expression.
+ */
+import { durationPattern, percentPattern } from '../util/duration.js';
+
+export const namePattern = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+export const urlPattern = '^https?://[^\\s]+$';
+export const decimalPattern = '^[0-9]+(\\.[0-9]+)?$';
+
+export const patternMessages: ReadonlyMap<string, string> = new Map([
+  [durationPattern, 'must be a duration such as 30s, 5m or 1h30m (units ms, s, m, h, d, w, y)'],
+  [percentPattern, 'must be a percentage between 0% and 100%, such as "95%"'],
+  [urlPattern, 'must be an http:// or https:// URL without spaces'],
+  [decimalPattern, 'must be an integer or a decimal string such as "0.7"'],
+  [namePattern, 'must be lowercase letters, digits and "-", starting and ending with a letter or digit'],
+]);

@@ -1,0 +1,126 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createMetrics } from '../metrics/metrics.js';
+import { MetricsRecorder } from '../metrics/recorder.js';
+import { providers } from '../providers/registry.js';
+import { startHttpServer } from '../server/http-server.js';
+import { parsePositiveInteger } from './check.js';
+import { createContext, logLevels } from './context.js';
+import { UsageError } from './exit-codes.js';
+import { parsePort } from './run.js';
+import { onShutdownSignal } from './signals.js';
+import { parseDuration } from '../util/duration.js';
+
+interface OperatorCommandOptions {
+  kubeconfig?: string;
+  namespace: string[];
+  labelSelector?: string;
+  metricsAddress: string;
+  metricsPort: number;
+  leaderElect: boolean;
+  leaderElectionNamespace?: string;
+  leaderElectionId: string;
+  leaseDuration: string;
+  renewDeadline: string;
+  retryPeriod: string;
+  shutdownGrace: number;
+  identity?: string;
+  resyncPeriod: string;
+  logLevel: string;
+}
+
+export function registerOperatorCommand(program: Command): void {
+  program
+    .command('operator')
+    .description('Run as a Kubernetes operator: watch LLMMonitor resources, probe them, and write status, Events and metrics.')
+    .option('--kubeconfig <file>', 'kubeconfig to use; default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account')
+    .option('-n, --namespace <name>', 'namespace to watch (repeatable); default: all namespaces', collect, [])
+    .option('-l, --label-selector <selector>', 'watch only LLMMonitors whose labels match, for example team=search')
+    .option('--metrics-address <address>', 'address to serve /metrics, /healthz and /readyz on', '0.0.0.0')
+    .option('--metrics-port <port>', 'port to serve /metrics, /healthz and /readyz on', parsePort, 9464)
+    .option('--no-leader-elect', 'probe without electing a leader: only safe with a single replica')
+    .option('--leader-election-namespace <name>', 'namespace of the leader Lease; default: $POD_NAMESPACE, else "default"')
+    .option('--leader-election-id <name>', 'name of the leader Lease', 'llm-monitor-leader')
+    .option('--lease-duration <duration>', 'how long a leader\'s Lease is valid without renewal', '15s')
+    .option('--renew-deadline <duration>', 'how long the leader keeps trying to renew before it stops probing', '10s')
+    .option('--retry-period <duration>', 'time between attempts to acquire or renew the Lease', '2s')
+    .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish on shutdown before they are canceled', parsePositiveInteger, 10)
+    .option('--resync-period <duration>', 'how often every cached monitor is reconciled again, to correct drift', '10m')
+    .option('--identity <name>', 'this replica\'s name in the Lease; default: $POD_NAME or the host name, with a random suffix')
+    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+    .action(async (options: OperatorCommandOptions) => {
+      await runOperator(options);
+    });
+}
+
+async function runOperator(options: OperatorCommandOptions): Promise<void> {
+  const context = createContext({ logLevel: options.logLevel });
+  const log = context.logger;
+
+  // Imported here, not at the top: the Kubernetes client takes seconds to load, and the other commands never need it.
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { Operator } = await import('../operator/operator.js');
+  const kubeConfig = new KubeConfig();
+  try {
+    if (options.kubeconfig !== undefined) kubeConfig.loadFromFile(options.kubeconfig);
+    else kubeConfig.loadFromDefault();
+  } catch (error) {
+    throw new UsageError(`cannot load the kubeconfig: ${(error as Error).message}`);
+  }
+  if (kubeConfig.getCurrentCluster() === null) throw new UsageError('no Kubernetes cluster configured: pass --kubeconfig FILE, set KUBECONFIG, or run in a Pod');
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const identity = options.identity ?? `${process.env.POD_NAME ?? hostname()}-${randomBytes(3).toString('hex')}`;
+  const operatorOptions: ConstructorParameters<typeof Operator>[0] = {
+    kubeConfig,
+    namespaces: options.namespace,
+    providers,
+    redactor: context.redactor,
+    logger: log,
+    registry,
+    recorder: new MetricsRecorder(createMetrics(registry)),
+    identity,
+    shutdownGraceMs: options.shutdownGrace * 1000,
+    informerTiming: { resyncPeriodMs: durationFlag('--resync-period', options.resyncPeriod) },
+  };
+  if (options.labelSelector !== undefined) operatorOptions.labelSelector = options.labelSelector;
+  if (options.leaderElect) {
+    operatorOptions.leaderElection = {
+      namespace: options.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? 'default',
+      name: options.leaderElectionId,
+      leaseDurationMs: durationFlag('--lease-duration', options.leaseDuration),
+      renewDeadlineMs: durationFlag('--renew-deadline', options.renewDeadline),
+      retryPeriodMs: durationFlag('--retry-period', options.retryPeriod),
+    };
+  }
+  const operator = new Operator(operatorOptions);
+
+  const server = await startHttpServer({
+    registry,
+    host: options.metricsAddress,
+    port: options.metricsPort,
+    notReadyReason: () => operator.notReadyReason(),
+  });
+  log.info({ url: `${server.url}/metrics`, identity }, 'serving metrics');
+
+  const signal = onShutdownSignal(log);
+  await Promise.race([operator.start(), signal]);
+  await signal;
+  log.info('stopping');
+  await operator.stop();
+  await server.close();
+  log.info('stopped');
+}
+
+function durationFlag(flag: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${value}" is not a duration such as 15s or 1m`);
+  return ms;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,69 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { MonitorRunner } from '../engine/runner.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { MetricsRecorder } from '../metrics/recorder.js';
+import { providers } from '../providers/registry.js';
+import { DirectorySecretResolver } from '../secrets/directory.js';
+import { startHttpServer } from '../server/http-server.js';
+import { parsePositiveInteger } from './check.js';
+import { createContext, logLevels } from './context.js';
+import { loadMonitors } from './load-monitors.js';
+import { onShutdownSignal } from './signals.js';
+
+interface RunOptions {
+  filename: string[];
+  secretsDir?: string;
+  metricsAddress: string;
+  metricsPort: number;
+  logLevel: string;
+  shutdownGrace: number;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run the given monitors on their schedules and serve /metrics, /healthz and /readyz until SIGTERM or SIGINT.')
+    .requiredOption('-f, --filename <path...>', 'manifest files or folders (YAML or JSON, searched recursively)')
+    .option('--secrets-dir <dir>', 'folder laid out like a mounted Secret volume: the key of apiKeySecretRef {name, key} is read from DIR/name/key')
+    .option('--metrics-address <address>', 'address to serve /metrics on', '0.0.0.0')
+    .option('--metrics-port <port>', 'port to serve /metrics on', parsePort, 9464)
+    .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish after SIGTERM before they are canceled', parsePositiveInteger, 10)
+    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+    .action(async (options: RunOptions) => {
+      await run(options);
+    });
+}
+
+async function run(options: RunOptions): Promise<void> {
+  const context = createContext({ logLevel: options.logLevel });
+  const log = context.logger;
+  const monitors = await loadMonitors(options.filename, log);
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const recorder = new MetricsRecorder(createMetrics(registry));
+  const runner = new MonitorRunner({
+    providers,
+    secrets: new DirectorySecretResolver(options.secretsDir),
+    redactor: context.redactor,
+    logger: log,
+    recorder,
+  });
+  const server = await startHttpServer({ registry, host: options.metricsAddress, port: options.metricsPort });
+  log.info({ url: `${server.url}/metrics`, monitors: monitors.length }, 'serving metrics');
+
+  for (const { monitor } of monitors) runner.upsert(monitor);
+
+  await onShutdownSignal(log);
+  log.info({ grace_seconds: options.shutdownGrace }, 'stopping');
+  await runner.stop(options.shutdownGrace * 1000);
+  await server.close();
+  log.info('stopped');
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number between 0 and 65535.');
+  return port;
+}

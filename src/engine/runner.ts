@@ -1,0 +1,188 @@
+/**
+ * Keeps a set of monitors running on their schedules: resolves their
+ * secrets, builds one provider client per target, runs them through the
+ * engine and records metrics. The standalone `run` command and the operator
+ * both drive this class; they differ only in where monitors come from and
+ * where results go besides metrics.
+ */
+import type { ResolvedMonitor, ResolvedTarget } from '../api/defaults.js';
+import type { Logger } from '../logging.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
+import type { Provider, ProviderFactory, ProviderOptions } from '../providers/provider.js';
+import type { ProviderName } from '../api/types.js';
+import { Scheduler } from '../schedule/index.js';
+import type { Redactor } from '../secrets/redactor.js';
+import type { SecretResolver } from '../secrets/secrets.js';
+import type { RunResult } from './result.js';
+import { runMonitor } from './run.js';
+
+export interface MonitorRunnerOptions {
+  providers: Record<ProviderName, ProviderFactory>;
+  secrets: SecretResolver;
+  redactor: Redactor;
+  logger: Logger;
+  recorder?: MetricsRecorder;
+  /** Called after every completed run, for status and output. */
+  onRunComplete?: (monitor: ResolvedMonitor, result: RunResult) => void;
+  /** Called when a run could not start, for example because a secret is missing. */
+  onRunFailed?: (monitor: ResolvedMonitor, error: Error) => void;
+  /** Options passed to the scheduler, for tests and benchmarks. */
+  schedulerOptions?: ConstructorParameters<typeof Scheduler>[0];
+}
+
+interface ClientEntry {
+  /** Identifies what the client was built from; a change rebuilds it. */
+  fingerprint: string;
+  provider: Provider;
+}
+
+export class MonitorRunner {
+  private readonly scheduler: Scheduler;
+  private readonly monitors = new Map<string, ResolvedMonitor>();
+  private readonly clients = new Map<string, ClientEntry>();
+
+  constructor(private readonly options: MonitorRunnerOptions) {
+    const recorder = options.recorder;
+    this.scheduler = new Scheduler({
+      ...options.schedulerOptions,
+      onSkipped: (key) => {
+        const monitor = this.monitors.get(key);
+        if (monitor !== undefined) recorder?.recordSkipped(monitor.namespace, monitor.name, key);
+        options.logger.warn({ monitor: key }, 'run skipped because the previous run is still going');
+      },
+      onLateness: (_key, seconds) => recorder?.metrics.scheduleLateness.observe(seconds),
+      onRunError: (key, error) => options.logger.error({ monitor: key, err: error }, 'run failed unexpectedly'),
+    });
+  }
+
+  /** Starts or updates a monitor's schedule. An unchanged schedule keeps its plan. */
+  upsert(monitor: ResolvedMonitor): void {
+    this.monitors.set(monitor.key, monitor);
+    if (monitor.suspend) {
+      this.scheduler.remove(monitor.key);
+      return;
+    }
+    this.scheduler.upsert({
+      key: monitor.key,
+      schedule: monitor.schedule,
+      run: async ({ signal }) => {
+        const current = this.monitors.get(monitor.key);
+        if (current !== undefined) await this.runNow(current, signal);
+      },
+    });
+    this.options.recorder?.metrics.monitors.set(this.monitors.size);
+  }
+
+  /** Stops a monitor, aborts its run in progress and removes its metrics series. */
+  remove(key: string): void {
+    this.scheduler.remove(key);
+    this.monitors.delete(key);
+    for (const clientKey of this.clients.keys()) if (clientKey.startsWith(`${key}\u0000`)) this.clients.delete(clientKey);
+    this.options.recorder?.removeMonitor(key);
+    this.options.recorder?.metrics.monitors.set(this.monitors.size);
+  }
+
+  has(key: string): boolean {
+    return this.monitors.has(key);
+  }
+
+  nextRunAt(key: string): number | undefined {
+    return this.scheduler.nextRunAt(key);
+  }
+
+  /** Runs a monitor once, now, records its metrics and reports the result. Resolves with undefined if it could not start. */
+  async runNow(monitor: ResolvedMonitor, signal?: AbortSignal): Promise<RunResult | undefined> {
+    const log = this.options.logger.child({ namespace: monitor.namespace, monitor: monitor.name });
+
+    let providers: Map<string, Provider>;
+    try {
+      providers = await this.providersFor(monitor);
+    } catch (error) {
+      log.warn({ err_message: (error as Error).message }, 'run not started');
+      this.options.onRunFailed?.(monitor, error as Error);
+      return undefined;
+    }
+
+    const runOptions: Parameters<typeof runMonitor>[1] = {
+      providers,
+      onUnexpectedError: (error, target, probe) => log.error({ target, probe, err: error }, 'provider client failed unexpectedly'),
+    };
+    if (signal !== undefined) runOptions.signal = signal;
+    const result = await runMonitor(monitor, runOptions);
+
+    this.options.recorder?.recordRun(result);
+    logRun(log, result);
+    this.options.onRunComplete?.(monitor, result);
+    return result;
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    await this.scheduler.stop({ graceMs });
+  }
+
+  private async providersFor(monitor: ResolvedMonitor): Promise<Map<string, Provider>> {
+    const out = new Map<string, Provider>();
+    for (const target of monitor.targets) out.set(target.name, await this.providerFor(monitor, target));
+    return out;
+  }
+
+  private async providerFor(monitor: ResolvedMonitor, target: ResolvedTarget): Promise<Provider> {
+    const options: ProviderOptions = {};
+    if (target.baseURL !== undefined) options.baseURL = target.baseURL;
+    if (target.apiKeySecretRef !== undefined) {
+      const apiKey = await this.options.secrets.resolve(monitor.namespace, target.apiKeySecretRef);
+      this.options.redactor.add(apiKey);
+      options.apiKey = apiKey;
+    }
+
+    const clientKey = `${monitor.key}\u0000${target.name}`;
+    const fingerprint = `${target.provider}\u0000${options.baseURL ?? ''}\u0000${options.apiKey ?? ''}`;
+    const cached = this.clients.get(clientKey);
+    if (cached !== undefined && cached.fingerprint === fingerprint) return cached.provider;
+
+    const provider = this.options.providers[target.provider](options);
+    this.clients.set(clientKey, { fingerprint, provider });
+    return provider;
+  }
+}
+
+/** One info line per run, with the figures a person scans for; details per failed sample at debug. */
+function logRun(log: Logger, result: RunResult): void {
+  for (const target of result.targets) {
+    for (const probe of target.probes) {
+      for (const sample of probe.samples) {
+        if (sample.error !== undefined) {
+          log.debug({ target: target.target, probe: probe.probe, reason: sample.error.reason, status: sample.error.status, message: sample.error.message }, 'probe request failed');
+        } else if (!sample.passed) {
+          const failed = sample.assertions.filter((a) => !a.passed).map((a) => `${a.kind}: ${a.message}`);
+          log.debug({ target: target.target, probe: probe.probe, assertions: failed }, 'probe assertions failed');
+        }
+      }
+    }
+  }
+  log.info(
+    {
+      pass_rate: round(result.passRate),
+      error_rate: round(result.errorRate),
+      latency_p95_seconds: result.latencyP95Seconds === undefined ? undefined : round(result.latencyP95Seconds),
+      duration_seconds: round(result.durationSeconds),
+      healthy: result.healthy,
+      canceled: result.canceled,
+      errors_by_reason: mergeErrors(result),
+      violations: result.targets.flatMap((t) => t.violations.map((v) => `${t.target}: ${v.message}`)),
+    },
+    'run completed',
+  );
+}
+
+function mergeErrors(result: RunResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const target of result.targets) {
+    for (const [reason, count] of Object.entries(target.errorsByReason)) out[reason] = (out[reason] ?? 0) + (count ?? 0);
+  }
+  return out;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,163 @@
+/**
+ * Every metric llm-monitor exports, declared on a registry the caller owns
+ * (never prom-client's global one). Names follow Prometheus naming rules and,
+ * for the gen_ai_* series, the OpenTelemetry GenAI semantic conventions
+ * (gen_ai.client.operation.duration and gen_ai.client.token.usage, with the
+ * bucket boundaries the conventions recommend). Label values are bounded:
+ * names from the spec and reasons from src/reasons.ts, never free text.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export const Label = {
+  namespace: 'namespace',
+  monitor: 'monitor',
+  target: 'target',
+  model: 'model',
+  probe: 'probe',
+  reason: 'reason',
+  result: 'result',
+  assertion: 'assertion',
+  tokenType: 'type',
+  genAiOperation: 'gen_ai_operation_name',
+  genAiProvider: 'gen_ai_provider_name',
+  genAiRequestModel: 'gen_ai_request_model',
+  genAiTokenType: 'gen_ai_token_type',
+  errorType: 'error_type',
+} as const;
+
+const monitorLabels = [Label.namespace, Label.monitor] as const;
+const targetLabels = [...monitorLabels, Label.target, Label.model] as const;
+const probeLabels = [...targetLabels, Label.probe] as const;
+const genAiLabels = [...monitorLabels, Label.target, Label.genAiOperation, Label.genAiProvider, Label.genAiRequestModel] as const;
+
+/** Seconds; from 50 ms to 2 minutes, wide because model latency spans three orders of magnitude. */
+const latencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+/** The GenAI semantic conventions' boundaries for gen_ai.client.operation.duration, in seconds. */
+const genAiDurationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+/** The GenAI semantic conventions' boundaries for gen_ai.client.token.usage, in tokens. */
+const genAiTokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+export function createMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    probeSuccess: new Gauge({
+      name: 'llm_monitor_probe_success',
+      help: 'Whether every sample of the probe passed in the latest run (1) or not (0).',
+      labelNames: probeLabels,
+      registers,
+    }),
+    probePassRatio: new Gauge({
+      name: 'llm_monitor_probe_pass_ratio',
+      help: 'Share of the probe\'s samples that passed all assertions in the latest run.',
+      labelNames: probeLabels,
+      registers,
+    }),
+    probeDuration: new Histogram({
+      name: 'llm_monitor_probe_duration_seconds',
+      help: 'Time from sending a probe request to the complete answer, for requests that were answered.',
+      labelNames: probeLabels,
+      buckets: latencyBuckets,
+      registers,
+    }),
+    probeTimeToFirstToken: new Histogram({
+      name: 'llm_monitor_probe_time_to_first_token_seconds',
+      help: 'Time from sending a streaming probe request to the first token of the answer.',
+      labelNames: probeLabels,
+      buckets: latencyBuckets,
+      registers,
+    }),
+    probeSamples: new Counter({
+      name: 'llm_monitor_probe_samples_total',
+      help: 'Probe requests by result: pass (answered and all assertions passed), fail (an assertion failed), error (the request failed).',
+      labelNames: [...probeLabels, Label.result],
+      registers,
+    }),
+    probeErrors: new Counter({
+      name: 'llm_monitor_probe_errors_total',
+      help: 'Probe requests that failed, by reason.',
+      labelNames: [...probeLabels, Label.reason],
+      registers,
+    }),
+    assertionResults: new Counter({
+      name: 'llm_monitor_assertion_results_total',
+      help: 'Assertion outcomes by assertion kind and result (pass or fail).',
+      labelNames: [...probeLabels, Label.assertion, Label.result],
+      registers,
+    }),
+    tokens: new Counter({
+      name: 'llm_monitor_tokens_total',
+      help: 'Tokens used by probe requests, by type (input or output), as the provider reported them.',
+      labelNames: [...targetLabels, Label.tokenType],
+      registers,
+    }),
+    targetPassRatio: new Gauge({
+      name: 'llm_monitor_target_pass_ratio',
+      help: 'Share of the target\'s samples that passed all assertions in the latest run.',
+      labelNames: targetLabels,
+      registers,
+    }),
+    targetErrorRatio: new Gauge({
+      name: 'llm_monitor_target_error_ratio',
+      help: 'Share of the target\'s samples whose request failed in the latest run.',
+      labelNames: targetLabels,
+      registers,
+    }),
+    targetHealthy: new Gauge({
+      name: 'llm_monitor_target_healthy',
+      help: 'Whether the target met every threshold in the latest run (1) or not (0).',
+      labelNames: targetLabels,
+      registers,
+    }),
+    runs: new Counter({
+      name: 'llm_monitor_runs_total',
+      help: 'Monitor runs by result: completed or canceled.',
+      labelNames: [...monitorLabels, Label.result],
+      registers,
+    }),
+    runsSkipped: new Counter({
+      name: 'llm_monitor_runs_skipped_total',
+      help: 'Runs not started because the monitor\'s previous run was still going.',
+      labelNames: monitorLabels,
+      registers,
+    }),
+    lastRunTimestamp: new Gauge({
+      name: 'llm_monitor_last_run_timestamp_seconds',
+      help: 'Unix time at which the monitor\'s latest completed run started.',
+      labelNames: monitorLabels,
+      registers,
+    }),
+    lastRunDuration: new Gauge({
+      name: 'llm_monitor_last_run_duration_seconds',
+      help: 'Duration of the monitor\'s latest completed run.',
+      labelNames: monitorLabels,
+      registers,
+    }),
+    scheduleLateness: new Histogram({
+      name: 'llm_monitor_schedule_lateness_seconds',
+      help: 'Actual minus planned start time of runs.',
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    monitors: new Gauge({
+      name: 'llm_monitor_monitors',
+      help: 'Monitors currently scheduled.',
+      registers,
+    }),
+    genAiOperationDuration: new Histogram({
+      name: 'gen_ai_client_operation_duration_seconds',
+      help: 'GenAI operation duration (OpenTelemetry gen_ai.client.operation.duration), for every probe request.',
+      labelNames: [...genAiLabels, Label.errorType],
+      buckets: genAiDurationBuckets,
+      registers,
+    }),
+    genAiTokenUsage: new Histogram({
+      name: 'gen_ai_client_token_usage',
+      help: 'Tokens used per probe request (OpenTelemetry gen_ai.client.token.usage).',
+      labelNames: [...genAiLabels, Label.genAiTokenType],
+      buckets: genAiTokenBuckets,
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,133 @@
+/**
+ * Turns run results into metric updates, and removes every series of a
+ * monitor when it is removed. prom-client can only remove a series by its
+ * exact labels, so the recorder remembers the label sets it used per monitor.
+ */
+import type { Counter, Gauge, Histogram, LabelValues } from 'prom-client';
+import type { RunResult, SampleResult, TargetResult } from '../engine/result.js';
+import { Label, type Metrics } from './metrics.js';
+
+type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
+type Labels = LabelValues<string>;
+
+export class MetricsRecorder {
+  private readonly seriesByMonitor = new Map<string, Map<string, { metric: AnyMetric; labels: Labels }>>();
+
+  constructor(readonly metrics: Metrics) {}
+
+  recordRun(run: RunResult): void {
+    const base = { [Label.namespace]: run.namespace, [Label.monitor]: run.name };
+
+    this.inc(run.key, this.metrics.runs, { ...base, [Label.result]: run.canceled ? 'canceled' : 'completed' });
+    if (run.canceled) return;
+    this.set(run.key, this.metrics.lastRunTimestamp, base, run.startedAt / 1000);
+    this.set(run.key, this.metrics.lastRunDuration, base, run.durationSeconds);
+
+    for (const target of run.targets) this.recordTarget(run, target);
+  }
+
+  recordSkipped(namespace: string, name: string, key: string): void {
+    this.inc(key, this.metrics.runsSkipped, { [Label.namespace]: namespace, [Label.monitor]: name });
+  }
+
+  /** Removes every series of the monitor, so a deleted monitor leaves nothing behind in /metrics. */
+  removeMonitor(key: string): void {
+    const series = this.seriesByMonitor.get(key);
+    if (series === undefined) return;
+    for (const { metric, labels } of series.values()) metric.remove(labels);
+    this.seriesByMonitor.delete(key);
+  }
+
+  private recordTarget(run: RunResult, target: TargetResult): void {
+    const targetLabels = { [Label.namespace]: run.namespace, [Label.monitor]: run.name, [Label.target]: target.target, [Label.model]: target.model };
+    this.set(run.key, this.metrics.targetPassRatio, targetLabels, target.passRate);
+    this.set(run.key, this.metrics.targetErrorRatio, targetLabels, target.errorRate);
+    this.set(run.key, this.metrics.targetHealthy, targetLabels, target.healthy ? 1 : 0);
+    this.inc(run.key, this.metrics.tokens, { ...targetLabels, [Label.tokenType]: 'input' }, target.inputTokens);
+    this.inc(run.key, this.metrics.tokens, { ...targetLabels, [Label.tokenType]: 'output' }, target.outputTokens);
+
+    const genAi = {
+      [Label.namespace]: run.namespace,
+      [Label.monitor]: run.name,
+      [Label.target]: target.target,
+      [Label.genAiOperation]: 'chat',
+      [Label.genAiProvider]: target.provider,
+      [Label.genAiRequestModel]: target.model,
+    };
+    for (const probe of target.probes) {
+      const probeLabels = { ...targetLabels, [Label.probe]: probe.probe };
+      this.set(run.key, this.metrics.probeSuccess, probeLabels, probe.passRate === 1 ? 1 : 0);
+      this.set(run.key, this.metrics.probePassRatio, probeLabels, probe.passRate);
+      this.initializeSamples(run.key, probeLabels);
+      for (const sample of probe.samples) this.recordSample(run.key, probeLabels, genAi, sample);
+    }
+  }
+
+  private recordSample(key: string, probeLabels: Labels, genAi: Labels, sample: SampleResult): void {
+    const result = sample.error !== undefined ? 'error' : sample.passed ? 'pass' : 'fail';
+    this.inc(key, this.metrics.probeSamples, { ...probeLabels, [Label.result]: result });
+
+    if (sample.error !== undefined) {
+      this.inc(key, this.metrics.probeErrors, { ...probeLabels, [Label.reason]: sample.error.reason });
+    }
+    if (sample.latencySeconds !== undefined) {
+      if (sample.error === undefined) this.observe(key, this.metrics.probeDuration, probeLabels, sample.latencySeconds);
+      this.observe(key, this.metrics.genAiOperationDuration, { ...genAi, [Label.errorType]: sample.error?.reason ?? '' }, sample.latencySeconds);
+    }
+    if (sample.timeToFirstTokenSeconds !== undefined) {
+      this.observe(key, this.metrics.probeTimeToFirstToken, probeLabels, sample.timeToFirstTokenSeconds);
+    }
+    if (sample.usage !== undefined) {
+      this.observe(key, this.metrics.genAiTokenUsage, { ...genAi, [Label.genAiTokenType]: 'input' }, sample.usage.inputTokens);
+      this.observe(key, this.metrics.genAiTokenUsage, { ...genAi, [Label.genAiTokenType]: 'output' }, sample.usage.outputTokens);
+    }
+    for (const assertion of sample.assertions) {
+      this.inc(key, this.metrics.assertionResults, { ...probeLabels, [Label.assertion]: assertion.kind, [Label.result]: assertion.passed ? 'pass' : 'fail' });
+    }
+  }
+
+  /**
+   * Creates the pass, fail and error series at zero, so that increase() over
+   * them sees the first failure: a counter that appears at 1 has no earlier
+   * sample, and Prometheus would count no increase.
+   */
+  private initializeSamples(key: string, probeLabels: Labels): void {
+    for (const result of ['pass', 'fail', 'error']) {
+      const labels = { ...probeLabels, [Label.result]: result };
+      if (!this.knows(key, this.metrics.probeSamples, labels)) this.inc(key, this.metrics.probeSamples, labels, 0);
+    }
+  }
+
+  private knows(key: string, metric: AnyMetric, labels: Labels): boolean {
+    return this.seriesByMonitor.get(key)?.has(seriesId(metric, labels)) ?? false;
+  }
+
+  private set(key: string, metric: Gauge<string>, labels: Labels, value: number): void {
+    metric.set(labels, value);
+    this.remember(key, metric, labels);
+  }
+
+  private inc(key: string, metric: Counter<string>, labels: Labels, value = 1): void {
+    metric.inc(labels, value);
+    this.remember(key, metric, labels);
+  }
+
+  private observe(key: string, metric: Histogram<string>, labels: Labels, value: number): void {
+    metric.observe(labels, value);
+    this.remember(key, metric, labels);
+  }
+
+  private remember(key: string, metric: AnyMetric, labels: Labels): void {
+    let series = this.seriesByMonitor.get(key);
+    if (series === undefined) {
+      series = new Map();
+      this.seriesByMonitor.set(key, series);
+    }
+    const id = seriesId(metric, labels);
+    if (!series.has(id)) series.set(id, { metric, labels });
+  }
+}
+
+function seriesId(metric: AnyMetric, labels: Labels): string {
+  return `${(metric as unknown as { name: string }).name}\u0000${Object.values(labels).join('\u0000')}`;
+}

@@ -1,0 +1,192 @@
+/**
+ * The LLMMonitor controller: turns the cached resources into running
+ * monitors and writes back what it finds. Reconcile is level-based: it looks
+ * at the current object and Secrets, never at the event that woke it, so a
+ * missed or repeated event cannot leave a monitor in the wrong state.
+ */
+import { findIssues } from '../api/validate.js';
+import { resolveMonitor, type ResolvedMonitor } from '../api/defaults.js';
+import { apiVersion, kind, monitorKey, type LLMMonitor, type LLMMonitorStatus } from '../api/types.js';
+import type { RunResult } from '../engine/result.js';
+import type { MonitorRunner } from '../engine/runner.js';
+import type { Logger } from '../logging.js';
+import type { OperatorMetrics } from '../metrics/operator-metrics.js';
+import { HealthReason, ReadyReason } from '../reasons.js';
+import { ConditionType, findCondition, setCondition, type ConditionInput } from './conditions.js';
+import type { EventRecorder, InvolvedObject } from './events.js';
+import type { KubeSecretResolver } from './kube-secrets.js';
+import { statusAfterRun } from './status.js';
+import type { StatusWriter } from './status-writer.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface ControllerOptions {
+  /** Returns the cached monitor, or undefined when it no longer exists. */
+  getMonitor: (namespace: string, name: string) => LLMMonitor | undefined;
+  listMonitors: () => LLMMonitor[];
+  secrets: KubeSecretResolver;
+  statusWriter: StatusWriter;
+  events: EventRecorder;
+  logger: Logger;
+  metrics?: OperatorMetrics;
+  now?: () => number;
+}
+
+export class Controller {
+  private readonly queue: WorkQueue;
+  private runner: MonitorRunner | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ControllerOptions) {
+    this.now = options.now ?? Date.now;
+    this.queue = new WorkQueue((key) => this.reconcile(key), options.logger);
+  }
+
+  /** Asks for a reconcile of one monitor; repeated requests before it runs are merged. */
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+
+  /** Reconciles every cached monitor that references the Secret, after it changed. */
+  enqueueForSecret(namespace: string, name: string): void {
+    for (const monitor of this.options.listMonitors()) {
+      if ((monitor.metadata.namespace ?? '') !== namespace) continue;
+      if (monitor.spec?.targets?.some((t) => t.apiKeySecretRef?.name === name)) this.enqueue(monitorKey(monitor.metadata));
+    }
+  }
+
+  /** Starts probing with this runner (on becoming leader) and reconciles every monitor. */
+  startProbing(runner: MonitorRunner): void {
+    this.runner = runner;
+    for (const monitor of this.options.listMonitors()) this.enqueue(monitorKey(monitor.metadata));
+  }
+
+  /** Stops probing at once (on losing leadership or shutting down): in-flight runs are canceled after graceMs. */
+  async stopProbing(graceMs: number): Promise<void> {
+    const runner = this.runner;
+    this.runner = undefined;
+    await runner?.stop(graceMs);
+  }
+
+  get probing(): boolean {
+    return this.runner !== undefined;
+  }
+
+  async drain(): Promise<void> {
+    await this.queue.idle();
+  }
+
+  /** Called by the runner after each run of a monitor. Writes status at most once per run. */
+  async onRunComplete(monitor: ResolvedMonitor, run: RunResult): Promise<void> {
+    const object = this.options.getMonitor(monitor.namespace, monitor.name);
+    if (object === undefined || this.runner === undefined || run.canceled) return;
+
+    const previous = this.previousStatus(object);
+    const status = statusAfterRun(previous, run, object.metadata.generation, this.runner.nextRunAt(monitor.key), new Date(this.now()));
+    await this.writeStatus(object, status);
+    await this.recordHealthTransition(object, findCondition(previous?.conditions, ConditionType.Healthy), findCondition(status.conditions, ConditionType.Healthy));
+  }
+
+  /** Called by the runner when a run could not start, for example because a Secret disappeared. */
+  async onRunFailed(monitor: ResolvedMonitor, error: Error): Promise<void> {
+    const object = this.options.getMonitor(monitor.namespace, monitor.name);
+    if (object === undefined) return;
+    await this.setReady(object, { type: ConditionType.Ready, status: 'False', reason: ReadyReason.SecretNotFound, message: error.message });
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const object = this.options.getMonitor(namespace, name);
+    const log = this.options.logger.child({ namespace, llmmonitor: name });
+
+    // Deleted: stop probing and drop its series; there is no status left to write.
+    if (object === undefined || object.metadata.deletionTimestamp !== undefined) {
+      this.runner?.remove(key);
+      this.options.statusWriter.forget(key);
+      log.debug('monitor removed');
+      this.options.metrics?.reconciles.inc({ result: 'success' });
+      return;
+    }
+    // Standby replicas keep their caches warm and do nothing else.
+    if (this.runner === undefined) return;
+
+    try {
+      const ready = this.readyCondition(object);
+      if (ready.status === 'True') this.runner.upsert(resolveMonitor(object));
+      else this.runner.remove(key);
+
+      await this.setReady(object, ready);
+      this.options.metrics?.reconciles.inc({ result: 'success' });
+    } catch (error) {
+      this.options.metrics?.reconciles.inc({ result: 'error' });
+      log.error({ err: error }, 'reconcile failed');
+      throw error;
+    }
+  }
+
+  /** Decides Ready from the object and the Secrets alone: the API server already enforced the schema, so this catches what only code can. */
+  private readyCondition(object: LLMMonitor): ConditionInput {
+    const generation = object.metadata.generation;
+    const condition = (status: 'True' | 'False', reason: string, message: string): ConditionInput => {
+      const c: ConditionInput = { type: ConditionType.Ready, status, reason, message };
+      if (generation !== undefined) c.observedGeneration = generation;
+      return c;
+    };
+
+    const issues = findIssues({ apiVersion: object.apiVersion, kind: object.kind, metadata: object.metadata, spec: object.spec });
+    if (issues.length > 0) {
+      return condition('False', ReadyReason.InvalidSpec, issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    }
+    const namespace = object.metadata.namespace ?? '';
+    for (const target of object.spec.targets) {
+      if (target.apiKeySecretRef === undefined) continue;
+      const problem = this.options.secrets.problem(namespace, target.apiKeySecretRef);
+      if (problem !== undefined) return condition('False', ReadyReason.SecretNotFound, `target ${target.name}: ${problem}`);
+    }
+    if (object.spec.suspend === true) return condition('False', ReadyReason.Suspended, 'spec.suspend is true, so no runs are scheduled');
+    const every = object.spec.schedule.interval !== undefined ? `every ${object.spec.schedule.interval}` : `on cron "${object.spec.schedule.cron}"`;
+    return condition('True', ReadyReason.Running, `probing ${object.spec.targets.length} target(s) with ${object.spec.probes.length} probe(s) ${every}`);
+  }
+
+  private async setReady(object: LLMMonitor, ready: ConditionInput): Promise<void> {
+    const previous = this.previousStatus(object);
+    const previousReady = findCondition(previous?.conditions, ConditionType.Ready);
+    const now = new Date(this.now());
+
+    let conditions = setCondition(previous?.conditions, ready, now);
+    if (findCondition(conditions, ConditionType.Healthy) === undefined) {
+      const unknown: ConditionInput = { type: ConditionType.Healthy, status: 'Unknown', reason: HealthReason.NoRunYet, message: 'no run has completed yet' };
+      conditions = setCondition(conditions, unknown, now);
+    }
+    const status: LLMMonitorStatus = { ...previous, conditions };
+    if (object.metadata.generation !== undefined) status.observedGeneration = object.metadata.generation;
+    await this.writeStatus(object, status);
+
+    const changed = previousReady?.status !== ready.status || previousReady.reason !== ready.reason;
+    if (changed && ready.status === 'False' && ready.reason !== ReadyReason.Suspended) {
+      await this.options.events.record(involved(object), 'Warning', ready.reason, ready.message);
+    }
+  }
+
+  private async recordHealthTransition(object: LLMMonitor, before: ConditionInput | undefined, after: ConditionInput | undefined): Promise<void> {
+    if (after === undefined || (before?.status === after.status && before.reason === after.reason)) return;
+    if (after.status === 'False') await this.options.events.record(involved(object), 'Warning', after.reason, after.message);
+    else if (after.status === 'True' && before?.status === 'False') await this.options.events.record(involved(object), 'Normal', after.reason, `recovered: ${after.message}`);
+  }
+
+  private previousStatus(object: LLMMonitor): LLMMonitorStatus | undefined {
+    return this.options.statusWriter.last(object.metadata.namespace ?? '', object.metadata.name) ?? object.status;
+  }
+
+  private async writeStatus(object: LLMMonitor, status: LLMMonitorStatus): Promise<void> {
+    if (this.runner === undefined) return;
+    const written = await this.options.statusWriter.write(object.metadata.namespace ?? '', object.metadata.name, status);
+    if (written) this.options.metrics?.statusWrites.inc();
+  }
+}
+
+function involved(object: LLMMonitor): InvolvedObject {
+  const out: InvolvedObject = { apiVersion, kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name };
+  if (object.metadata.uid !== undefined) out.uid = object.metadata.uid;
+  if (object.metadata.resourceVersion !== undefined) out.resourceVersion = object.metadata.resourceVersion;
+  return out;
+}

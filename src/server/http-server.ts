@@ -1,0 +1,68 @@
+/**
+ * The HTTP endpoints of `run` and `operator`: /metrics for Prometheus,
+ * /healthz (the process is alive) and /readyz (it is doing its job: for the
+ * operator, its watches are synced; leadership does not affect readiness, so
+ * standby replicas stay in the Service).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface HttpServerOptions {
+  registry: Registry;
+  host: string;
+  port: number;
+  /** Returns undefined when ready, or the reason it is not. */
+  notReadyReason?: () => string | undefined;
+  /** Returns undefined when healthy, or the reason it is not. */
+  unhealthyReason?: () => string | undefined;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      options.registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': options.registry.contentType }).end(text),
+        (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`collecting metrics failed: ${(error as Error).message}\n`),
+      );
+      return;
+    }
+    if (path === '/healthz' || path === '/readyz') {
+      const reason = path === '/healthz' ? options.unhealthyReason?.() : options.notReadyReason?.();
+      response.writeHead(reason === undefined ? 200 : 503, { 'content-type': 'text/plain' }).end(reason === undefined ? 'ok\n' : `${reason}\n`);
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

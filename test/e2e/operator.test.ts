@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { applyYaml, createNamespace, getMonitor, kubectlOk, simulatorMonitor } from './helpers/kube.js';
+import { eventually, startOperator, type OperatorProcess } from './helpers/operator-process.js';
+
+const namespace = 'operator-e2e';
+let simulator: RunningSimulator;
+let operator: OperatorProcess;
+
+function condition(monitor: Awaited<ReturnType<typeof getMonitor>>, type: string) {
+  return monitor?.status?.conditions?.find((c) => c.type === type);
+}
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0 });
+  await createNamespace(namespace);
+  operator = await startOperator(inject('kubeconfigPath'), [
+    '--namespace', namespace,
+    '--leader-election-namespace', namespace,
+    '--leader-election-id', 'operator-e2e',
+    '--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms',
+  ]);
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  await simulator?.close();
+});
+
+describe('operator', () => {
+  it('makes an applied monitor Ready with a filled status within seconds', async () => {
+    const started = Date.now();
+    await applyYaml(simulatorMonitor(namespace, 'capital', simulator.url));
+
+    const monitor = await eventually('a status with a run', async () => {
+      const m = await getMonitor(namespace, 'capital');
+      return m?.status?.lastRunTime !== undefined && condition(m, 'Healthy')?.status === 'True' ? m : undefined;
+    }, 20_000, 100);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`apply to first filled status: ${seconds.toFixed(2)} s`);
+
+    expect(seconds).toBeLessThan(10);
+    expect(condition(monitor, 'Ready')).toMatchObject({ status: 'True', reason: 'Running', observedGeneration: 1 });
+    expect(condition(monitor, 'Healthy')).toMatchObject({ status: 'True', reason: 'ThresholdsMet' });
+    expect(monitor.status).toMatchObject({ observedGeneration: 1, passRate: '100%', errorRate: '0%' });
+    expect(monitor.status?.latencyP95).toMatch(/^\d+(\.\d+)?m?s$/);
+    expect(monitor.status?.targets).toEqual([expect.objectContaining({ name: 'primary', passRate: '100%', healthy: true })]);
+  });
+
+  it('shows the printer columns with values in kubectl get', async () => {
+    const output = await kubectlOk(['-n', namespace, 'get', 'llmmonitors']);
+
+    const [header, row] = output.trim().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual(['NAME', 'READY', 'HEALTHY', 'PASS RATE', 'P95', 'LAST RUN', 'AGE']);
+    expect(row).toMatch(/^capital\s+True\s+True\s+100%\s+\d+(\.\d+)?m?s\s+\d+s\s+\d+s$/);
+
+    const short = await kubectlOk(['-n', namespace, 'get', 'llmmon', '-o', 'name']);
+    expect(short.trim()).toBe('llmmonitor.llmmonitor.dev/capital');
+  });
+
+  it('follows a spec change with observedGeneration and the new probe', async () => {
+    const changed = simulatorMonitor(namespace, 'capital', simulator.url, {
+      probes: [{ name: 'renamed', messages: [{ role: 'user', content: 'Paris again' }], samples: 1, expect: [{ contains: 'Paris' }] }],
+    });
+    await applyYaml(changed);
+
+    const monitor = await eventually('observedGeneration 2 with a run of the new probe', async () => {
+      const m = await getMonitor(namespace, 'capital');
+      return m?.status?.observedGeneration === 2 && condition(m, 'Ready')?.observedGeneration === 2 ? m : undefined;
+    });
+    expect(monitor.metadata.generation).toBe(2);
+    const metrics = await eventually('series of the new probe', async () => {
+      const text = await operator.scrape();
+      return text.includes('probe="renamed"') ? text : undefined;
+    });
+    expect(metrics).toContain('llm_monitor_probe_success{namespace="operator-e2e",monitor="capital",target="primary",model="gpt-4o",probe="renamed"} 1');
+  });
+
+  it('turns Healthy False with an Event when answers go wrong, and recovers', async () => {
+    await applyYaml(simulatorMonitor(namespace, 'flips', simulator.url, {
+      probes: [{ name: 'capital', messages: [{ role: 'user', content: 'flips: Paris' }], samples: 2, expect: [{ contains: 'Paris' }] }],
+    }));
+    await eventually('flips healthy', async () => (condition(await getMonitor(namespace, 'flips'), 'Healthy')?.status === 'True' ? true : undefined));
+
+    simulator.setScenario({ rules: [{ match: { prompt: '^flips' }, reply: 'Lyon' }] });
+    const unhealthy = await eventually('flips unhealthy', async () => {
+      const c = condition(await getMonitor(namespace, 'flips'), 'Healthy');
+      return c?.status === 'False' ? c : undefined;
+    });
+    expect(unhealthy.reason).toBe('PassRateBelowMinimum');
+    expect(unhealthy.message).toBe('primary: pass rate 0% is below the minimum 90%');
+    const warning = await eventually('a Warning Event', async () => {
+      const events = JSON.parse(await kubectlOk(['-n', namespace, 'get', 'events', '--field-selector', 'involvedObject.name=flips', '-o', 'json'])).items as { reason: string; type: string; message: string }[];
+      return events.find((e) => e.reason === 'PassRateBelowMinimum');
+    });
+    expect(warning).toMatchObject({ type: 'Warning', message: 'primary: pass rate 0% is below the minimum 90%' });
+
+    simulator.setScenario({});
+    await eventually('flips healthy again', async () => (condition(await getMonitor(namespace, 'flips'), 'Healthy')?.status === 'True' ? true : undefined));
+    const recovered = await eventually('a Normal Event', async () => {
+      const events = JSON.parse(await kubectlOk(['-n', namespace, 'get', 'events', '--field-selector', 'involvedObject.name=flips', '-o', 'json'])).items as { reason: string; type: string }[];
+      return events.find((e) => e.reason === 'ThresholdsMet');
+    });
+    expect(recovered.type).toBe('Normal');
+  });
+
+  it('stops probing a deleted monitor and removes its series', async () => {
+    await kubectlOk(['-n', namespace, 'delete', 'llmmonitor', 'flips']);
+
+    await eventually('series of flips gone', async () => ((await operator.scrape()).includes('monitor="flips"') ? undefined : true));
+    simulator.clearRequests();
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+
+    const bodies = simulator.requests.map((r) => JSON.stringify(r.body));
+    expect(bodies.some((b) => b.includes('Paris again'))).toBe(true);
+    expect(bodies.filter((b) => b.includes('flips: Paris'))).toEqual([]);
+  });
+});
