@@ -121,7 +121,7 @@ export class Operator {
     this.stopped = true;
     await this.stopProbing(this.options.shutdownGraceMs);
     await this.elector?.stop();
-    for (const informer of [...this.monitorInformers, ...this.secretInformers]) informer.stop();
+    await Promise.all([...this.monitorInformers, ...this.secretInformers].map((informer) => informer.stop()));
   }
 
   /** Undefined when ready; otherwise why not. Standby replicas are ready: they serve metrics and wait. */

@@ -1,4 +1,7 @@
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Informer } from '../../src/operator/informer.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { applyYaml, createNamespace, getMonitor, kubectlOk, simulatorMonitor } from './helpers/kube.js';
 import { eventually, startOperator, type OperatorProcess } from './helpers/operator-process.js';
@@ -19,6 +22,8 @@ beforeAll(async () => {
     '--leader-election-namespace', namespace,
     '--leader-election-id', 'operator-e2e',
     '--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms',
+    // Resyncs every second, so the status-write test also shows that a resync writes nothing.
+    '--resync-period', '1s',
   ]);
 });
 
@@ -114,5 +119,47 @@ describe('operator', () => {
     const bodies = simulator.requests.map((r) => JSON.stringify(r.body));
     expect(bodies.some((b) => b.includes('Paris again'))).toBe(true);
     expect(bodies.filter((b) => b.includes('flips: Paris'))).toEqual([]);
+  });
+
+  it('writes status once per run and not at all while nothing changes', async () => {
+    await applyYaml(simulatorMonitor(namespace, 'writes', simulator.url, {
+      probes: [{ name: 'p', messages: [{ role: 'user', content: 'writes Paris' }], samples: 1, expect: [{ contains: 'Paris' }] }],
+    }));
+    await eventually('a first run', async () => ((await getMonitor(namespace, 'writes'))?.status?.lastRunTime !== undefined ? true : undefined));
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(inject('kubeconfigPath'));
+    const informer = new Informer<KubernetesObject>({
+      kubeConfig,
+      path: `/apis/llmmonitor.dev/v1alpha1/namespaces/${namespace}/llmmonitors`,
+      fieldSelector: 'metadata.name=writes',
+      logger: pino({ level: 'silent' }),
+    });
+    let updates = 0;
+    informer.on((event) => {
+      if (event.type === 'update') updates++;
+    });
+    const runs = async () => Number(/llm_monitor_runs_total\{namespace="operator-e2e",monitor="writes",result="completed"\} (\d+)/.exec(await operator.scrape())?.[1] ?? 0);
+
+    await informer.start();
+    const runsBefore = await runs();
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const runsDuring = (await runs()) - runsBefore;
+    const writesDuringRuns = updates;
+
+    await applyYaml(simulatorMonitor(namespace, 'writes', simulator.url, { suspend: true }));
+    await eventually('Ready=False Suspended', async () =>
+      condition(await getMonitor(namespace, 'writes'), 'Ready')?.reason === 'Suspended' ? true : undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const updatesBeforeIdle = updates;
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const writesWhileIdle = updates - updatesBeforeIdle;
+    await informer.stop();
+    console.log(`status writes: ${writesDuringRuns} for ${runsDuring} runs in 10 s, ${writesWhileIdle} in 5 s of resyncs every 1 s`);
+
+    expect(runsDuring).toBeGreaterThanOrEqual(3);
+    expect(writesDuringRuns).toBeLessThanOrEqual(runsDuring + 1);
+    expect(writesDuringRuns).toBeGreaterThanOrEqual(runsDuring - 1);
+    expect(writesWhileIdle).toBe(0);
   });
 });

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { LLMMonitor } from '../../src/api/types.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { simulatorMonitor } from './helpers/kube.js';
+import { eventually, startOperator, type OperatorProcess } from './helpers/operator-process.js';
+import { ControlPlane } from './setup/control-plane.js';
+
+/**
+ * Restarts kube-apiserver and etcd of a control plane of its own while the
+ * operator runs, and checks that no monitor is lost and none is scheduled
+ * twice. Leader election keeps its defaults (15 s lease, 10 s renew
+ * deadline), which outlast an API server restart of about 6 s.
+ */
+const namespace = 'restart-e2e';
+const intervalSeconds = 2;
+let controlPlane: ControlPlane;
+let simulator: RunningSimulator;
+let operator: OperatorProcess;
+
+async function kubectl(args: string[], input?: string): Promise<string> {
+  const options: { input?: string } = {};
+  if (input !== undefined) options.input = input;
+  const result = await controlPlane.kubectl(args, options);
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+async function lastRunTimes(): Promise<Record<string, string | undefined>> {
+  const list = JSON.parse(await kubectl(['-n', namespace, 'get', 'llmmonitors', '-o', 'json'])).items as LLMMonitor[];
+  return Object.fromEntries(list.map((m) => [m.metadata.name, m.status?.lastRunTime]));
+}
+
+/** Runs per monitor counted from the operator's own metrics. */
+async function runsByMonitor(): Promise<Record<string, number>> {
+  const text = await operator.scrape();
+  const runs: Record<string, number> = {};
+  for (const match of text.matchAll(/^llm_monitor_runs_total\{namespace="restart-e2e",monitor="([^"]+)",result="completed"\} (\d+)/gm)) {
+    runs[match[1] as string] = Number(match[2]);
+  }
+  return runs;
+}
+
+/** Checks that every monitor ran about once per interval over `seconds`: fewer means lost, about twice as many means scheduled twice. */
+async function expectRunsAtInterval(names: string[], seconds: number): Promise<void> {
+  const before = await runsByMonitor();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const after = await runsByMonitor();
+  for (const name of names) {
+    const runs = (after[name] ?? 0) - (before[name] ?? 0);
+    expect(runs, `runs of ${name} in ${seconds} s`).toBeGreaterThanOrEqual(Math.floor(seconds / intervalSeconds) - 2);
+    expect(runs, `runs of ${name} in ${seconds} s`).toBeLessThanOrEqual(Math.ceil(seconds / intervalSeconds) + 1);
+  }
+}
+
+beforeAll(async () => {
+  controlPlane = new ControlPlane();
+  await controlPlane.start();
+  simulator = await startSimulator({ port: 0 });
+  await kubectl(['create', 'namespace', namespace]);
+  const monitors = ['one', 'two', 'three'].map((name) =>
+    simulatorMonitor(namespace, name, simulator.url, { probes: [{ name: 'p', messages: [{ role: 'user', content: `Paris ${name}` }], samples: 1 }] }),
+  );
+  await kubectl(['apply', '-f', '-'], monitors.map((m) => stringify(m)).join('---\n'));
+  operator = await startOperator(controlPlane.kubeconfigPath, ['--namespace', namespace, '--leader-election-namespace', namespace]);
+  await eventually('every monitor ran', async () => {
+    const times = await lastRunTimes();
+    return Object.values(times).length === 3 && Object.values(times).every((t) => t !== undefined) ? true : undefined;
+  }, 60_000);
+}, 180_000);
+
+afterAll(async () => {
+  await operator?.stop();
+  await simulator?.close();
+  await controlPlane?.stop();
+});
+
+describe('operator across control plane restarts', () => {
+  it('keeps every monitor on schedule across an API server restart', async () => {
+    await controlPlane.restartApiServer();
+
+    await expectRunsAtInterval(['one', 'two', 'three'], 10);
+    const before = await lastRunTimes();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const after = await lastRunTimes();
+    for (const name of ['one', 'two', 'three']) expect(after[name], `status of ${name} moves on`).not.toBe(before[name]);
+  });
+
+  it('sees monitors created after the restart', async () => {
+    await kubectl(['apply', '-f', '-'], stringify(simulatorMonitor(namespace, 'four', simulator.url)));
+
+    await eventually('status of the new monitor', async () => ((await lastRunTimes()).four !== undefined ? true : undefined));
+  });
+
+  it('keeps every monitor on schedule across an etcd restart', async () => {
+    await controlPlane.restartEtcd();
+
+    await expectRunsAtInterval(['one', 'two', 'three', 'four'], 10);
+    await kubectl(['-n', namespace, 'delete', 'llmmonitor', 'four']);
+    await eventually('series of the deleted monitor gone', async () => ((await operator.scrape()).includes('monitor="four"') ? undefined : true));
+  });
+
+  it('restarted its watches and kept its leadership', async () => {
+    const text = await operator.scrape();
+
+    const restarts = [...text.matchAll(/^llm_monitor_operator_watch_restarts_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(restarts).toBeGreaterThan(0);
+    expect(text).toMatch(/^llm_monitor_operator_leader 1$/m);
+    expect(operator.logs().match(/"msg":"started probing"/g)).toHaveLength(1);
+  });
+});
