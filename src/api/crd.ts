@@ -85,7 +85,7 @@ export function buildCrd(): JSONSchema {
   };
 }
 
-/** The CRD as the YAML committed in deploy/crds. */
+/** Renders the CRD as the YAML committed in deploy/crds. */
 export function crdYaml(): string {
   return '# Generated from src/api/schema.ts by `npm run generate`. Do not edit.\n' + stringify(buildCrd(), { lineWidth: 0 });
 }

@@ -1,6 +1,6 @@
 /**
- * What every command builds first: the secret redactor, the logger that uses
- * it, and a writer for standard output that redacts too.
+ * The objects every command builds first: the secret redactor, the logger
+ * that uses it, and a writer for standard output that redacts too.
  */
 import { createLogger, type Logger } from '../logging.js';
 import { Redactor } from '../secrets/redactor.js';

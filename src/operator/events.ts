@@ -1,9 +1,9 @@
 /**
  * Kubernetes Events on an LLMMonitor's transitions (became unhealthy,
  * recovered, invalid spec, secret missing). The caller emits only on
- * transitions; on top of that, an Event repeated with the same reason and
- * message within the window updates the count of the existing Event instead
- * of creating another, as kubectl's "x3 over 10m" shows.
+ * transitions. An Event repeated with the same reason and message within the
+ * window also updates the count of the existing Event instead of creating
+ * another, which kubectl shows as "x3 over 10m".
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging.js';

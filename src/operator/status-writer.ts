@@ -44,7 +44,7 @@ export class StatusWriter {
     return true;
   }
 
-  /** The status this process last wrote, to build the next one on. */
+  /** Returns the status this process last wrote, to build the next one on. */
   last(namespace: string, name: string): LLMMonitorStatus | undefined {
     const text = this.lastWritten.get(`${namespace}/${name}`);
     return text === undefined ? undefined : (JSON.parse(text) as LLMMonitorStatus);

@@ -1,7 +1,7 @@
 /**
- * What the operator writes into an LLMMonitor's status after a run: the
- * Healthy condition with the first failing threshold as its reason, and a
- * summary that `kubectl get llmmonitors` shows in its columns.
+ * The status the operator writes after a run: the Healthy condition, whose
+ * reason is the first failing threshold, and the summary that
+ * `kubectl get llmmonitors` shows in its columns.
  */
 import type { LLMMonitorStatus, TargetStatus } from '../api/types.js';
 import { formatPercent, formatSeconds } from '../engine/format.js';
@@ -27,7 +27,7 @@ export function healthyCondition(run: RunResult, generation: number | undefined)
   return condition;
 }
 
-/** The status after a run, built on the previous status so that other conditions and transition times are kept. */
+/** Builds the status after a run on the previous one, so that other conditions and transition times are kept. */
 export function statusAfterRun(previous: LLMMonitorStatus | undefined, run: RunResult, generation: number | undefined, nextRunAt: number | undefined, now: Date): LLMMonitorStatus {
   const status: LLMMonitorStatus = {
     ...previous,

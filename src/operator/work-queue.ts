@@ -1,6 +1,6 @@
 /**
  * A queue of keys to reconcile, one at a time. A key added while it waits is
- * merged into the waiting entry; a key added while it is being reconciled is
+ * merged into the waiting entry. A key added while it is being reconciled is
  * reconciled once more afterwards, so the latest state always gets a turn.
  * A failed reconcile is retried with exponential backoff.
  */
