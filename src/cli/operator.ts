@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createMetrics } from '../metrics/metrics.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
@@ -28,6 +28,8 @@ interface OperatorCommandOptions {
   shutdownGrace: number;
   identity?: string;
   resyncPeriod: string;
+  shardIndex?: number;
+  shardCount: number;
   logLevel: string;
 }
 
@@ -48,6 +50,8 @@ export function registerOperatorCommand(program: Command): void {
     .option('--retry-period <duration>', 'time between attempts to acquire or renew the Lease', '2s')
     .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish on shutdown before they are canceled', parsePositiveInteger, 10)
     .option('--resync-period <duration>', 'how often every cached monitor is reconciled again, to correct drift', '10m')
+    .option('--shard-count <count>', 'number of shards the monitors are split into by a stable hash of namespace/name', parsePositiveInteger, 1)
+    .option('--shard-index <index>', 'this replica\'s shard, from 0; default: the ordinal at the end of $POD_NAME, as a StatefulSet names its Pods', parseShardIndex)
     .option('--identity <name>', 'this replica\'s name in the Lease; default: $POD_NAME or the host name, with a random suffix')
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
     .action(async (options: OperatorCommandOptions) => {
@@ -87,6 +91,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
     informerTiming: { resyncPeriodMs: durationFlag('--resync-period', options.resyncPeriod) },
   };
   if (options.labelSelector !== undefined) operatorOptions.labelSelector = options.labelSelector;
+  if (options.shardCount > 1) operatorOptions.shard = { index: shardIndex(options), count: options.shardCount };
   if (options.leaderElect) {
     operatorOptions.leaderElection = {
       namespace: options.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? 'default',
@@ -119,6 +124,21 @@ function durationFlag(flag: string, value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${value}" is not a duration such as 15s or 1m`);
   return ms;
+}
+
+function parseShardIndex(value: string): number {
+  const index = Number(value);
+  if (!Number.isInteger(index) || index < 0) throw new InvalidArgumentError('must be an integer of 0 or more.');
+  return index;
+}
+
+/** Takes the shard from --shard-index, else from a StatefulSet Pod name such as llm-monitor-2. */
+function shardIndex(options: OperatorCommandOptions): number {
+  const fromPod = /-(\d+)$/.exec(process.env.POD_NAME ?? '')?.[1];
+  const index = options.shardIndex ?? (fromPod === undefined ? undefined : Number(fromPod));
+  if (index === undefined) throw new UsageError('--shard-count is above 1 but no shard is known: pass --shard-index, or run in a StatefulSet whose Pod names end in -N');
+  if (index >= options.shardCount) throw new UsageError(`--shard-index ${index} must be below --shard-count ${options.shardCount}`);
+  return index;
 }
 
 function collect(value: string, previous: string[]): string[] {

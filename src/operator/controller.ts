@@ -17,6 +17,7 @@ import type { EventRecorder, InvolvedObject } from './events.js';
 import type { KubeSecretResolver } from './kube-secrets.js';
 import { statusAfterRun } from './status.js';
 import type { StatusWriter } from './status-writer.js';
+import { ownsKey, type Shard } from './sharding.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface ControllerOptions {
@@ -28,6 +29,8 @@ export interface ControllerOptions {
   events: EventRecorder;
   logger: Logger;
   metrics?: OperatorMetrics;
+  /** This replica's share of the monitors; undefined owns them all. */
+  shard?: Shard;
   now?: () => number;
 }
 
@@ -98,8 +101,8 @@ export class Controller {
     const object = this.options.getMonitor(namespace, name);
     const log = this.options.logger.child({ namespace, llmmonitor: name });
 
-    // Deleted: stop probing and drop its series; there is no status left to write.
-    if (object === undefined || object.metadata.deletionTimestamp !== undefined) {
+    // Deleted, or owned by another shard: stop probing and drop its series; there is no status to write.
+    if (object === undefined || object.metadata.deletionTimestamp !== undefined || !ownsKey(this.options.shard, key)) {
       this.runner?.remove(key);
       this.options.statusWriter.forget(key);
       log.debug('monitor removed');

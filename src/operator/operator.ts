@@ -20,6 +20,7 @@ import { Informer, type InformerEvent } from './informer.js';
 import { KubeClient } from './kube-client.js';
 import { KubeSecretResolver, type SecretObject } from './kube-secrets.js';
 import { LeaderElector } from './leader-election.js';
+import type { Shard } from './sharding.js';
 import { StatusWriter } from './status-writer.js';
 
 export interface OperatorOptions {
@@ -36,6 +37,8 @@ export interface OperatorOptions {
   leaderElection?: { namespace: string; name: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   /** Milliseconds in-flight runs may take to finish when probing stops. */
   shutdownGraceMs: number;
+  /** This replica's share of the monitors; each shard elects its own leader. */
+  shard?: Shard;
   /** Overrides the informers' resync and silence bounds, for tests. */
   informerTiming?: { resyncPeriodMs?: number; silenceTimeoutMs?: number };
 }
@@ -74,6 +77,7 @@ export class Operator {
       events: new EventRecorder(this.client, options.logger, 'llm-monitor', options.identity),
       logger: options.logger,
       metrics: this.metrics,
+      ...(options.shard === undefined ? {} : { shard: options.shard }),
     });
     this.secretsForRunner = secrets;
 
@@ -92,7 +96,8 @@ export class Operator {
       const electorOptions: ConstructorParameters<typeof LeaderElector>[0] = {
         kubeConfig: options.kubeConfig,
         namespace: election.namespace,
-        name: election.name,
+        // Each shard has a lease of its own, so one leader per shard probes.
+        name: options.shard !== undefined && options.shard.count > 1 ? `${election.name}-shard-${options.shard.index}` : election.name,
         identity: options.identity,
         logger: options.logger,
         onStartedLeading: () => this.startProbing(),
