@@ -97,7 +97,14 @@ async function loadFile(file: string, result: LoadResult): Promise<void> {
       result.errors.push(new ManifestError(`${source}: invalid YAML: ${first?.message ?? 'parse error'}`));
       return;
     }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias without its anchor, or too many aliases (a "billion laughs" document), fails only here.
+      result.errors.push(new ManifestError(`${source}: invalid YAML: ${(error as Error).message}`));
+      return;
+    }
     if (value === null || value === undefined) return;
     const documentKind = typeof value === 'object' && !Array.isArray(value) ? (value as { kind?: unknown }).kind : undefined;
     if (documentKind !== kind) {

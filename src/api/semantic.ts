@@ -77,11 +77,26 @@ function regexIssue(pattern: string, path: string, add: Add): void {
   }
 }
 
+/** Compile results by schema text: compiling takes milliseconds, and the operator validates every monitor on each reconcile. */
+const schemaProblems = new Map<string, string | undefined>();
+const maxCachedSchemas = 1000;
+
 function jsonSchemaIssue(schema: Record<string, unknown>, path: string, add: Add): void {
+  const text = JSON.stringify(schema);
+  if (!schemaProblems.has(text)) {
+    if (schemaProblems.size >= maxCachedSchemas) schemaProblems.clear();
+    schemaProblems.set(text, compileProblem(schema));
+  }
+  const problem = schemaProblems.get(text);
+  if (problem !== undefined) add(path, `invalid JSON Schema: ${problem}`);
+}
+
+function compileProblem(schema: Record<string, unknown>): string | undefined {
   try {
     new Ajv({ strict: false }).compile(schema);
+    return undefined;
   } catch (error) {
-    add(path, `invalid JSON Schema: ${(error as Error).message}`);
+    return (error as Error).message;
   }
 }
 

@@ -4,6 +4,7 @@
  * cross-field rules from rules.ts, and semantic checks the API server cannot do.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { alertingIssues } from '../alerts/validation.js';
 import { patternMessages } from './pattern-messages.js';
 import { expectRules, messagesRules, scheduleRules, type CrossFieldRule } from './rules.js';
 import { specSchema } from './schema.js';
@@ -65,7 +66,7 @@ export function findIssues(manifest: unknown): ValidationIssue[] {
   }
 
   const spec = manifest.spec as unknown as LLMMonitorSpec;
-  issues.push(...crossFieldIssues(spec), ...semanticIssues(spec));
+  issues.push(...crossFieldIssues(spec), ...semanticIssues(spec), ...alertingIssues(spec));
   return issues;
 }
 
@@ -122,9 +123,9 @@ function toIssue(error: ErrorObject): ValidationIssue {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return { path: `${path}.${String(params.missingProperty)}`, message: 'missing required field' };
+      return { path: appendKey(path, String(params.missingProperty)), message: 'missing required field' };
     case 'additionalProperties':
-      return { path: `${path}.${String(params.additionalProperty)}`, message: 'unknown field; check its spelling against `kubectl explain llmmonitor.spec`' };
+      return { path: appendKey(path, String(params.additionalProperty)), message: 'unknown field; check its spelling against `kubectl explain llmmonitor.spec`' };
     case 'enum':
       return { path, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
     case 'pattern':
@@ -164,8 +165,12 @@ function pointerToPath(pointer: string): string {
     .split('/')
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join('');
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : appendKey(path, part)), '');
+}
+
+/** Appends a field name to a path: `.name` for plain names, `["odd key"]` for anything else. */
+function appendKey(path: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
 /** Ajv reports an int-or-string field once per anyOf branch; keep one issue per path and message. */
