@@ -20,7 +20,7 @@ function mutate(manifest: unknown, path: number[], replacement: unknown): unknow
   if (entries.length === 0) return replacement;
   const [head = 0, ...rest] = path;
   const index = head % entries.length;
-  const copy: Record<string | number, unknown> = Array.isArray(manifest) ? [...manifest] : { ...manifest };
+  const copy = (Array.isArray(manifest) ? [...manifest] : { ...manifest }) as Record<string | number, unknown>;
   const key = entries[index]?.[0] ?? 0;
   copy[key] = mutate(copy[key], rest, replacement);
   return copy;
