@@ -16,9 +16,14 @@ sudo_cmd=()
 [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
-# policy-rc.d keeps the packages from starting their own services during install.
-printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
-"${sudo_cmd[@]}" chmod +x /usr/sbin/policy-rc.d
-trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
+# policy-rc.d keeps the packages from starting their own services during
+# install. A policy-rc.d that is already there belongs to the machine's owner:
+# it is kept as it is and not removed afterwards.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+  "${sudo_cmd[@]}" chmod +x "$policy"
+  trap '"${sudo_cmd[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager >/dev/null
 echo "installed $(prometheus --version 2>&1 | head -1)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what the tests need (npm
-# packages, the Kubernetes control plane built from Go modules), then lint,
+# packages, the Kubernetes control plane built from Go modules, helm,
+# Prometheus and Alertmanager), then lint,
 # type check, build, unit tests and end-to-end tests. Ends with one line
 # "N passed, N failed".
 set -euo pipefail
@@ -25,6 +26,10 @@ if [[ "${USE_EXISTING_CLUSTER:-}" != "true" ]]; then
   echo "== control plane binaries"
   bash scripts/build-control-plane.sh
 fi
+echo "== helm"
+bash scripts/install-helm.sh
+echo "== prometheus, promtool and alertmanager"
+bash scripts/install-prometheus.sh
 
 echo "== tests"
 status=0

@@ -49,10 +49,55 @@ export type ReadyReason = (typeof ReadyReason)[keyof typeof ReadyReason];
 export const HealthReason = {
   ThresholdsMet: 'ThresholdsMet',
   PassRateBelowMinimum: 'PassRateBelowMinimum',
+  /** The 95% Wilson lower bound of the pass rate is below thresholds.minPassRateLowerBound. */
+  PassRateLowerBoundBelowMinimum: 'PassRateLowerBoundBelowMinimum',
   LatencyAboveMaximum: 'LatencyAboveMaximum',
   ErrorRateAboveMaximum: 'ErrorRateAboveMaximum',
   NoRunYet: 'NoRunYet',
+  /** The monitor is not probing (Ready is False), so its last results no longer say anything. */
+  NotRunning: 'NotRunning',
 } as const;
 export type HealthReason = (typeof HealthReason)[keyof typeof HealthReason];
+
+/** Whether a monitor's alert rules are in place as a PrometheusRule. Used by the AlertRulesReady condition. */
+export const AlertRulesReason = {
+  /** The PrometheusRule matches the spec. */
+  RulesApplied: 'RulesApplied',
+  /** spec.alerting.enabled is false, so no PrometheusRule exists. */
+  AlertingDisabled: 'AlertingDisabled',
+  /** The API server does not serve PrometheusRule (monitoring.coreos.com/v1): the Prometheus Operator's CRDs are not installed. */
+  PrometheusRuleCRDNotInstalled: 'PrometheusRuleCRDNotInstalled',
+  /** The API server rejected the PrometheusRule or could not be reached. The message contains its error. */
+  RulesApplyFailed: 'RulesApplyFailed',
+} as const;
+export type AlertRulesReason = (typeof AlertRulesReason)[keyof typeof AlertRulesReason];
+
+/** Why an assertion could not be evaluated, besides the FailureReason of a request it sent. */
+export const AssertionErrorReason = {
+  /** similarTo on a target whose provider has no embeddings API, without an embedding provider of its own. */
+  EmbeddingUnsupported: 'EmbeddingUnsupported',
+  /** The judge model's answer is not the JSON object with an integer score on the scale that the judge was asked for. */
+  JudgeAnswerInvalid: 'JudgeAnswerInvalid',
+  /** The runner was started without a client for judge models. */
+  JudgeUnavailable: 'JudgeUnavailable',
+  /** The Secret of an assertion's own model (an embedding or judge model) is missing. */
+  SecretNotFound: 'SecretNotFound',
+} as const;
+export type AssertionErrorReason = (typeof AssertionErrorReason)[keyof typeof AssertionErrorReason];
+
+/** Whether a probe's answers drifted from its baseline. Used by the Drifted condition. */
+export const DriftReason = {
+  DriftDetected: 'DriftDetected',
+  NoDrift: 'NoDrift',
+  BaselineIncomplete: 'BaselineIncomplete',
+} as const;
+export type DriftReason = (typeof DriftReason)[keyof typeof DriftReason];
+
+/** Changes in what a target serves, reported as Events. */
+export const SignalReason = {
+  /** The model name or build (system_fingerprint, modelVersion) in the responses changed since the previous run. */
+  ModelIdentityChanged: 'ModelIdentityChanged',
+} as const;
+export type SignalReason = (typeof SignalReason)[keyof typeof SignalReason];
 
 export const failureReasons: readonly FailureReason[] = Object.values(FailureReason);

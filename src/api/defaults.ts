@@ -19,6 +19,8 @@ import {
 export const defaultTimeoutMs = 30_000;
 export const defaultConcurrency = 4;
 export const defaultJitter = '10%';
+/** The pass rate required when a monitor sets no threshold at all. */
+export const defaultMinPassRate = 1;
 
 export interface ResolvedTarget {
   name: string;
@@ -46,9 +48,22 @@ export interface ResolvedProbe {
 /** Thresholds as numbers: shares between 0 and 1, seconds. */
 export interface ResolvedThresholds {
   minPassRate?: number;
+  minPassRateLowerBound?: number;
   maxLatencyP95Seconds?: number;
   maxErrorRate?: number;
 }
+
+/** Drift detection settings with defaults applied. */
+export interface ResolvedDrift {
+  baselineRuns: number;
+  minPValue: number;
+  maxPsi: number;
+  /** Value of the llmmonitor.dev/reset-baseline annotation; a new value starts the baseline again. */
+  resetToken: string;
+}
+
+/** Setting this annotation to a new value (a timestamp, for example) starts every drift baseline of the monitor again. */
+export const resetBaselineAnnotation = 'llmmonitor.dev/reset-baseline';
 
 export interface ResolvedMonitor {
   key: string;
@@ -60,20 +75,26 @@ export interface ResolvedMonitor {
   targets: ResolvedTarget[];
   probes: ResolvedProbe[];
   thresholds: ResolvedThresholds;
+  /** Set when the spec enables drift detection. */
+  drift?: ResolvedDrift;
 }
 
 export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
   const { spec, metadata } = monitor;
   const thresholds: ResolvedThresholds = {};
   if (spec.thresholds?.minPassRate !== undefined) thresholds.minPassRate = parsePercent(spec.thresholds.minPassRate);
+  if (spec.thresholds?.minPassRateLowerBound !== undefined) thresholds.minPassRateLowerBound = parsePercent(spec.thresholds.minPassRateLowerBound);
   if (spec.thresholds?.maxErrorRate !== undefined) thresholds.maxErrorRate = parsePercent(spec.thresholds.maxErrorRate);
   if (spec.thresholds?.maxLatencyP95 !== undefined) thresholds.maxLatencyP95Seconds = durationMs(spec.thresholds.maxLatencyP95) / 1000;
+  // Without any threshold, healthy means every sample passed: a monitor must not look healthy while all its answers fail.
+  if (Object.keys(thresholds).length === 0) thresholds.minPassRate = defaultMinPassRate;
 
   const resolved: ResolvedMonitor = {
     key: monitorKey(metadata),
     namespace: metadata.namespace ?? defaultNamespace,
     name: metadata.name,
-    schedule: { jitter: defaultJitter, ...spec.schedule },
+    // Cron times are chosen by people, so they are kept unless jitter is set; intervals spread by default.
+    schedule: { jitter: spec.schedule.cron === undefined ? defaultJitter : '0%', ...spec.schedule },
     suspend: spec.suspend ?? false,
     targets: spec.targets.map((t) => {
       const target: ResolvedTarget = {
@@ -103,6 +124,14 @@ export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
     thresholds,
   };
   if (metadata.generation !== undefined) resolved.generation = metadata.generation;
+  if (spec.drift !== undefined) {
+    resolved.drift = {
+      baselineRuns: spec.drift.baselineRuns ?? 5,
+      minPValue: Number(spec.drift.minPValue ?? '0.001'),
+      maxPsi: Number(spec.drift.maxPsi ?? '0.25'),
+      resetToken: metadata.annotations?.[resetBaselineAnnotation] ?? '',
+    };
+  }
   return resolved;
 }
 

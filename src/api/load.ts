@@ -4,7 +4,7 @@
  * recursively. Documents of other kinds are skipped and reported, so a folder
  * of mixed Kubernetes manifests can be pointed at as it is.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ValidationError, validateMonitor } from './validate.js';
@@ -59,17 +59,28 @@ export async function loadManifests(paths: readonly string[]): Promise<LoadResul
   return result;
 }
 
-async function expand(path: string): Promise<string[]> {
+/**
+ * Lists the manifest files of a path. Symbolic links are followed, because a
+ * ConfigMap mounted as a volume is a folder of links; hidden entries are
+ * skipped, which also skips the mount's own `..data` folder, and a folder
+ * reached twice through links is read once.
+ */
+async function expand(path: string, visited = new Set<string>()): Promise<string[]> {
   const info = await stat(path);
   if (info.isFile()) return [path];
   if (!info.isDirectory()) throw new ManifestError(`${path}: not a file or folder`);
-  const entries = await readdir(path, { withFileTypes: true });
+  const real = await realpath(path);
+  if (visited.has(real)) return [];
+  visited.add(real);
+
+  const entries = await readdir(path);
   const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const full = join(path, entry.name);
-    if (entry.isDirectory()) files.push(...(await expand(full)));
-    else if (entry.isFile() && manifestExtensions.has(extname(entry.name))) files.push(full);
+  for (const name of entries.sort((a, b) => a.localeCompare(b))) {
+    if (name.startsWith('.')) continue;
+    const full = join(path, name);
+    const entry = await stat(full).catch(() => undefined);
+    if (entry?.isDirectory()) files.push(...(await expand(full, visited)));
+    else if (entry?.isFile() && manifestExtensions.has(extname(name))) files.push(full);
   }
   return files;
 }

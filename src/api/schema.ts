@@ -4,14 +4,18 @@
  * validates manifests with it (validate.ts), so both accept the same input.
  * Descriptions become `kubectl explain` output.
  */
+import { alertingSchema } from '../alerts/spec-schema.js';
 import { durationPattern, percentPattern } from '../util/duration.js';
 import { namePattern, urlPattern } from './pattern-messages.js';
 import { expectRules, messagesRules, scheduleRules, celValidations } from './rules.js';
 import { arr, bool, decimal, int, obj, str, type JSONSchema } from './schema-helpers.js';
+import { drift } from './drift-schema.js';
+import { judge } from './judge-schema.js';
+import { similarTo } from './similar-to-schema.js';
 import { assertionKinds, finishReasons, providerNames } from './types.js';
 
 
-const duration = (description: string): JSONSchema => str(description, { pattern: durationPattern, maxLength: 64 });
+const duration = (description: string): JSONSchema => str(description, { pattern: durationPattern, minLength: 1, maxLength: 64 });
 const percent = (description: string): JSONSchema => str(description, { pattern: percentPattern, maxLength: 16 });
 
 const parameters = obj('Sampling parameters sent with each request.', {
@@ -77,6 +81,8 @@ const expectItem = obj(
     maxOutputTokens: int('The answer uses at most this many output tokens.', { minimum: 0 }),
     finishReason: str('The model stopped for this reason, normalized across providers.', { enum: [...finishReasons] }),
     notRefusal: { ...bool('The answer is not a refusal (detected from common refusal phrasings and content filtering). Only true is meaningful.'), enum: [true] },
+    similarTo,
+    judge,
     ignoreCase: bool('Compare without regard to letter case.'),
   },
   { 'x-kubernetes-validations': celValidations(expectRules as never[]) },
@@ -109,13 +115,16 @@ const schedule = obj(
     interval: duration('Time between runs, for example 5m.'),
     cron: str('Cron expression with five fields, or six with seconds first, for example "*/5 * * * *".', { minLength: 9, maxLength: 128 }),
     timeZone: str('IANA time zone of the cron expression. Default UTC.', { maxLength: 64 }),
-    jitter: percent('Each run starts late by a random share of the interval up to this, to spread load. Default 10%.'),
+    jitter: percent('Each run starts late by a random share of the interval up to this, to spread load. Default 10% for interval schedules and 0% for cron.'),
   },
   { 'x-kubernetes-validations': celValidations(scheduleRules as never[]) },
 );
 
-const thresholds = obj('What healthy means, per target, over the latest run. Drives the Healthy condition and alerts.', {
+const thresholds = obj('What healthy means, per target, over the latest run. Drives the Healthy condition and alerts. Without any threshold, every sample must pass.', {
   minPassRate: percent('Minimum share of samples that pass all assertions, for example "95%".'),
+  minPassRateLowerBound: percent(
+    'Minimum of the 95% Wilson lower bound of the pass rate, for example "20%". The bound is cautious on few samples: with 3 samples it is 44% for 3 passes, 21% for 2 and 6% for 1, so "20%" tolerates one failure in 3 but not two. With 100 samples and 80 passes it is 71%.',
+  ),
   maxLatencyP95: duration('Maximum 95th percentile latency of the answers, for example 10s.'),
   maxErrorRate: percent('Maximum share of samples whose request failed, for example "5%".'),
 });
@@ -137,6 +146,8 @@ export const specSchema: JSONSchema = obj(
       'x-kubernetes-list-map-keys': ['name'],
     }),
     thresholds,
+    alerting: alertingSchema,
+    drift,
     suspend: bool('Stops scheduling runs while true.'),
   },
   { required: ['schedule', 'targets', 'probes'] },
@@ -158,6 +169,7 @@ const condition = obj(
 const targetStatus = obj('Latest results of one target.', {
   name: str('Name of the target.'),
   passRate: str('Share of samples that passed in the latest run.'),
+  passRateLowerBound: str('95% Wilson lower bound of the pass rate in the latest run.'),
   errorRate: str('Share of samples whose request failed in the latest run.'),
   latencyP95: str('95th percentile latency in the latest run.'),
   healthy: bool('Whether the thresholds were met in the latest run.'),
@@ -165,7 +177,7 @@ const targetStatus = obj('Latest results of one target.', {
 
 export const statusSchema: JSONSchema = obj('Observed state of the monitor, written by the operator.', {
   observedGeneration: int('Generation of the spec the status was computed for.', { minimum: 0, format: 'int64' }),
-  conditions: arr('Current conditions: Ready and Healthy.', condition, {
+  conditions: arr('Current conditions: Ready, Healthy and AlertRulesReady.', condition, {
     maxItems: 16,
     'x-kubernetes-list-type': 'map',
     'x-kubernetes-list-map-keys': ['type'],

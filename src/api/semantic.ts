@@ -6,11 +6,15 @@
 import { Ajv } from 'ajv';
 import { Cron } from 'croner';
 import { parseDuration } from '../util/duration.js';
-import type { LLMMonitorSpec, ModelParameters } from './types.js';
+import { defaultJudgeScale, type JudgeSpec, type LLMMonitorSpec, type ModelParameters } from './types.js';
 import type { ValidationIssue } from './validate.js';
 
 /** Runs faster than this would probe a paid API more than anyone intends. */
 const minimumIntervalMs = 1000;
+/** Longer intervals put the next run past what a JavaScript Date holds once added up, and mean nothing for monitoring anyway. */
+const maximumIntervalMs = 365 * 24 * 3600_000;
+/** No model call needs longer; a longer timeout only hides a stuck connection. */
+const maximumTimeoutMs = 3600_000;
 
 export function semanticIssues(spec: LLMMonitorSpec): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -33,6 +37,7 @@ export function semanticIssues(spec: LLMMonitorSpec): ValidationIssue[] {
       if (item.maxTimeToFirstToken !== undefined && probe.stream === false) {
         add(`${path}.expect[${e}].maxTimeToFirstToken`, 'needs a streaming probe: remove stream: false or this assertion');
       }
+      if (item.judge !== undefined) judgeIssues(item.judge, `${path}.expect[${e}].judge`, add);
     });
   });
   return issues;
@@ -40,10 +45,21 @@ export function semanticIssues(spec: LLMMonitorSpec): ValidationIssue[] {
 
 type Add = (path: string, message: string) => void;
 
+function judgeIssues(judge: JudgeSpec, path: string, add: Add): void {
+  const scale = judge.scale ?? defaultJudgeScale;
+  if (scale.min >= scale.max) add(`${path}.scale`, `min ${scale.min} must be below max ${scale.max}`);
+  const minScore = Number(judge.minScore);
+  if (minScore < scale.min || minScore > scale.max) add(`${path}.minScore`, `must be on the scale from ${scale.min} to ${scale.max}, got ${judge.minScore}`);
+  positiveDuration(judge.target.timeout, `${path}.target.timeout`, add);
+}
+
 function scheduleIssues(spec: LLMMonitorSpec, add: Add): void {
   const { interval, cron, timeZone } = spec.schedule;
   if (interval !== undefined && (parseDuration(interval) ?? 0) < minimumIntervalMs) {
     add('spec.schedule.interval', 'must be at least 1s');
+  }
+  if (interval !== undefined && (parseDuration(interval) ?? 0) > maximumIntervalMs) {
+    add('spec.schedule.interval', 'must be at most 365d');
   }
   if (timeZone !== undefined && !isTimeZone(timeZone)) {
     add('spec.schedule.timeZone', `unknown time zone "${timeZone}": use an IANA name such as Europe/Paris`);
@@ -58,7 +74,10 @@ function scheduleIssues(spec: LLMMonitorSpec, add: Add): void {
 }
 
 function positiveDuration(value: string | undefined, path: string, add: Add): void {
-  if (value !== undefined && (parseDuration(value) ?? 0) <= 0) add(path, 'must be longer than 0s');
+  if (value === undefined) return;
+  const ms = parseDuration(value) ?? 0;
+  if (ms <= 0) add(path, 'must be longer than 0s');
+  else if (ms > maximumTimeoutMs) add(path, 'must be at most 1h');
 }
 
 function parameterIssues(parameters: ModelParameters | undefined, path: string, add: Add): void {
@@ -69,11 +88,23 @@ function parameterIssues(parameters: ModelParameters | undefined, path: string, 
   if (parameters.topP !== undefined && Number(parameters.topP) > 1) add(`${path}.topP`, 'must be between 0 and 1');
 }
 
+/**
+ * Lookarounds and backreferences. V8 can fall back to a linear-time engine
+ * for a pattern that backtracks too much (the CLI turns that on), but not for
+ * patterns with these, which could then block the process for minutes on an
+ * unlucky answer.
+ */
+const unboundedRegexSyntax = /\(\?<?[=!]|\\[1-9]|\\k</;
+
 function regexIssue(pattern: string, path: string, add: Add): void {
   try {
     new RegExp(pattern);
   } catch (error) {
     add(path, `invalid regular expression: ${(error as Error).message}`);
+    return;
+  }
+  if (unboundedRegexSyntax.test(pattern)) {
+    add(path, 'lookarounds ((?=, (?!, (?<=, (?<!) and backreferences (\\1, \\k<name>) are not supported, because their matching time has no bound: rewrite the pattern without them, or use contains or notContains');
   }
 }
 

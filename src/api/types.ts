@@ -61,6 +61,8 @@ export interface ExpectSpec {
   maxOutputTokens?: number;
   finishReason?: FinishReason;
   notRefusal?: boolean;
+  similarTo?: SimilarToSpec;
+  judge?: JudgeSpec;
   /** Option of contains, notContains and equals. */
   ignoreCase?: boolean;
 }
@@ -77,8 +79,59 @@ export const assertionKinds = [
   'maxOutputTokens',
   'finishReason',
   'notRefusal',
+  'similarTo',
+  'judge',
 ] as const;
 export type AssertionKind = (typeof assertionKinds)[number];
+
+/** The providers whose APIs serve embeddings (Anthropic has no embeddings API). */
+export type EmbeddingProviderName = 'openai' | 'gemini';
+export const embeddingProviderNames: readonly EmbeddingProviderName[] = ['openai', 'gemini'];
+
+/** The embedding model of a similarTo assertion. Without provider, the target's provider, baseURL and apiKeySecretRef are used. */
+export interface EmbeddingSpec {
+  provider?: EmbeddingProviderName;
+  /** Default text-embedding-3-small for openai and gemini-embedding-001 for gemini. */
+  model?: string;
+  baseURL?: string;
+  apiKeySecretRef?: SecretKeyRef;
+  /** Default 30s. */
+  timeout?: string;
+}
+
+/** The answer is close in meaning to at least one reference answer: cosine similarity of embeddings at least minSimilarity. */
+export interface SimilarToSpec {
+  references: string[];
+  /** A decimal string between 0 and 1, such as "0.8". */
+  minSimilarity: string;
+  embedding?: EmbeddingSpec;
+}
+
+/** The model that grades answers for a judge assertion, declared like a target. */
+export interface JudgeTargetSpec {
+  provider: ProviderName;
+  model: string;
+  baseURL?: string;
+  apiKeySecretRef?: SecretKeyRef;
+  /** Default 30s. */
+  timeout?: string;
+}
+
+export const defaultJudgeScale = { min: 1, max: 5 } as const;
+
+/** An LLM grades the answer against a rubric on an integer scale; the assertion passes when the score reaches minScore. */
+export interface JudgeSpec {
+  rubric: string;
+  target: JudgeTargetSpec;
+  /** Integer scale of the score. Default 1 to 5. */
+  scale?: { min: number; max: number };
+  /** A decimal string on the scale, such as "4" or "3.5". */
+  minScore: string;
+  /** Number of independent gradings. Default 1. */
+  repeat?: number;
+  /** How repeated gradings combine: the mean score, or the verdict of the majority. Default mean. */
+  aggregate?: 'mean' | 'majority';
+}
 
 /** Finish reasons normalized across providers. */
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
@@ -111,8 +164,48 @@ export interface ScheduleSpec {
 
 export interface Thresholds {
   minPassRate?: string;
+  /** Minimum of the 95% Wilson lower bound of the pass rate, so that few samples need more failures to count as unhealthy. */
+  minPassRateLowerBound?: string;
   maxLatencyP95?: string;
   maxErrorRate?: string;
+}
+
+export type AlertSeverity = 'critical' | 'warning' | 'info';
+export const alertSeverities: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
+
+/** Settings of one generated alert. */
+export interface AlertSettings {
+  /** Value of the alert's severity label. */
+  severity?: AlertSeverity;
+  /** How long the condition must hold before the alert fires, as a duration. */
+  for?: string;
+}
+
+/** Prometheus alerts generated from the thresholds: one PrometheusRule per monitor. */
+export interface AlertingSpec {
+  /** Default true. */
+  enabled?: boolean;
+  /** Extra labels on every alert. */
+  labels?: Record<string, string>;
+  /** Extra labels on the PrometheusRule object, for a Prometheus ruleSelector. */
+  ruleLabels?: Record<string, string>;
+  runbookURL?: string;
+  /** Range of the increase() windows, as a duration. Default max(3 × the schedule's interval, 5m). */
+  window?: string;
+  passRate?: AlertSettings;
+  latency?: AlertSettings;
+  errorRate?: AlertSettings;
+  notRunning?: AlertSettings;
+}
+
+/** Drift detection against a baseline of the first runs. Off unless set. */
+export interface DriftSpec {
+  /** Runs in the baseline, and in the recent window compared with it. Default 5. */
+  baselineRuns?: number;
+  /** A test's p-value below this is drift, as a decimal string. Default "0.001". */
+  minPValue?: string;
+  /** A PSI at or above this is drift, as a decimal string. Default "0.25". */
+  maxPsi?: string;
 }
 
 export interface LLMMonitorSpec {
@@ -120,6 +213,8 @@ export interface LLMMonitorSpec {
   targets: TargetSpec[];
   probes: ProbeSpec[];
   thresholds?: Thresholds;
+  alerting?: AlertingSpec;
+  drift?: DriftSpec;
   /** Stops scheduling runs while true. */
   suspend?: boolean;
 }
@@ -156,6 +251,8 @@ export interface Condition {
 export interface TargetStatus {
   name: string;
   passRate?: string;
+  /** The 95% Wilson lower bound of the pass rate. */
+  passRateLowerBound?: string;
   errorRate?: string;
   latencyP95?: string;
   healthy?: boolean;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The llm-monitor command line: run, check, simulate, operator. Each command
+ * The llm-monitor command line: run, check, simulate, operator, rules. Each command
  * lives in its own file and registers itself here.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { limitRegExpBacktracking } from '../assertions/regex.js';
 import { registerCheckCommand } from './check.js';
 import { ExitCode, UsageError, internalErrorExitCode } from './exit-codes.js';
 import { registerOperatorCommand } from './operator.js';
+import { registerRulesCommand } from './rules.js';
 import { registerRunCommand } from './run.js';
 import { registerSimulateCommand } from './simulate.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerCheckCommand(program);
   registerSimulateCommand(program);
   registerOperatorCommand(program);
+  registerRulesCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -9,9 +9,10 @@ import { startHttpServer } from '../server/http-server.js';
 import { parsePositiveInteger } from './check.js';
 import { createContext, logLevels } from './context.js';
 import { UsageError } from './exit-codes.js';
-import { parsePort } from './run.js';
+import { listen, parsePort } from './run.js';
 import { onShutdownSignal } from './signals.js';
 import { parseDuration } from '../util/duration.js';
+import { ruleLabelOption } from './rules.js';
 
 interface OperatorCommandOptions {
   kubeconfig?: string;
@@ -28,6 +29,7 @@ interface OperatorCommandOptions {
   shutdownGrace: number;
   identity?: string;
   resyncPeriod: string;
+  ruleLabel: Record<string, string>;
   shardIndex?: number;
   shardCount: number;
   logLevel: string;
@@ -50,6 +52,7 @@ export function registerOperatorCommand(program: Command): void {
     .option('--retry-period <duration>', 'time between attempts to acquire or renew the Lease', '2s')
     .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish on shutdown before they are canceled', parsePositiveInteger, 10)
     .option('--resync-period <duration>', 'how often every cached monitor is reconciled again, to correct drift', '10m')
+    .addOption(ruleLabelOption('label on every PrometheusRule generated from a monitor, for a Prometheus ruleSelector such as release=kube-prometheus-stack (repeatable)'))
     .option('--shard-count <count>', 'number of shards the monitors are split into by a stable hash of namespace/name', parsePositiveInteger, 1)
     .option('--shard-index <index>', 'this replica\'s shard, from 0; default: the ordinal at the end of $POD_NAME, as a StatefulSet names its Pods', parseShardIndex)
     .option('--identity <name>', 'this replica\'s name in the Lease; default: $POD_NAME or the host name, with a random suffix')
@@ -89,6 +92,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
     identity,
     shutdownGraceMs: options.shutdownGrace * 1000,
     informerTiming: { resyncPeriodMs: durationFlag('--resync-period', options.resyncPeriod) },
+    ruleLabels: options.ruleLabel,
   };
   if (options.labelSelector !== undefined) operatorOptions.labelSelector = options.labelSelector;
   if (options.shardCount > 1) operatorOptions.shard = { index: shardIndex(options), count: options.shardCount };
@@ -101,14 +105,19 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
       retryPeriodMs: durationFlag('--retry-period', options.retryPeriod),
     };
   }
-  const operator = new Operator(operatorOptions);
+  let operator: InstanceType<typeof Operator>;
+  try {
+    operator = new Operator(operatorOptions);
+  } catch (error) {
+    // The operator checks its options when built, for example that the lease outlasts the renew deadline.
+    throw new UsageError(`invalid operator options: ${(error as Error).message}`);
+  }
 
-  const server = await startHttpServer({
-    registry,
-    host: options.metricsAddress,
-    port: options.metricsPort,
-    notReadyReason: () => operator.notReadyReason(),
-  });
+  const server = await listen(
+    () => startHttpServer({ registry, host: options.metricsAddress, port: options.metricsPort, notReadyReason: () => operator.notReadyReason() }),
+    options.metricsAddress,
+    options.metricsPort,
+  );
   log.info({ url: `${server.url}/metrics`, identity }, 'serving metrics');
 
   const signal = onShutdownSignal(log);

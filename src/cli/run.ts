@@ -5,15 +5,19 @@ import { createMetrics } from '../metrics/metrics.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { providers } from '../providers/registry.js';
 import { DirectorySecretResolver } from '../secrets/directory.js';
+import { FileDriftStore, MemoryDriftStore } from '../signals/drift-store.js';
+import { DriftTracker } from '../signals/drift-tracker.js';
 import { startHttpServer } from '../server/http-server.js';
 import { parsePositiveInteger } from './check.js';
 import { createContext, logLevels } from './context.js';
+import { UsageError } from './exit-codes.js';
 import { loadMonitors } from './load-monitors.js';
 import { onShutdownSignal } from './signals.js';
 
 interface RunOptions {
   filename: string[];
   secretsDir?: string;
+  stateDir?: string;
   metricsAddress: string;
   metricsPort: number;
   logLevel: string;
@@ -26,6 +30,7 @@ export function registerRunCommand(program: Command): void {
     .description('Run the given monitors on their schedules and serve /metrics, /healthz and /readyz until SIGTERM or SIGINT.')
     .requiredOption('-f, --filename <path...>', 'manifest files or folders (YAML or JSON, searched recursively)')
     .option('--secrets-dir <dir>', 'folder laid out like a mounted Secret volume: the key of apiKeySecretRef {name, key} is read from DIR/name/key')
+    .option('--state-dir <dir>', 'folder that keeps drift baselines across restarts, one JSON file per monitor; without it they are kept in memory')
     .option('--metrics-address <address>', 'address to serve /metrics on', '0.0.0.0')
     .option('--metrics-port <port>', 'port to serve /metrics on', parsePort, 9464)
     .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish after SIGTERM before they are canceled', parsePositiveInteger, 10)
@@ -49,8 +54,9 @@ async function run(options: RunOptions): Promise<void> {
     redactor: context.redactor,
     logger: log,
     recorder,
+    drift: new DriftTracker(options.stateDir === undefined ? new MemoryDriftStore() : new FileDriftStore(options.stateDir)),
   });
-  const server = await startHttpServer({ registry, host: options.metricsAddress, port: options.metricsPort });
+  const server = await listen(() => startHttpServer({ registry, host: options.metricsAddress, port: options.metricsPort }), options.metricsAddress, options.metricsPort);
   log.info({ url: `${server.url}/metrics`, monitors: monitors.length }, 'serving metrics');
 
   for (const { monitor } of monitors) runner.upsert(monitor);
@@ -60,6 +66,20 @@ async function run(options: RunOptions): Promise<void> {
   await runner.stop(options.shutdownGrace * 1000);
   await server.close();
   log.info('stopped');
+}
+
+/** Starts a server, turning the errors a user can fix (port in use, address not on this host) into a UsageError. */
+export async function listen<T>(start: () => Promise<T>, host: string, port: number): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`cannot serve metrics on ${host}:${port}: the port is in use; pick another with --metrics-port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EACCES') {
+      throw new UsageError(`cannot serve metrics on ${host}:${port}: ${(error as Error).message}; check --metrics-address and --metrics-port`);
+    }
+    throw error;
+  }
 }
 
 export function parsePort(value: string): number {

@@ -14,10 +14,19 @@ import { Scheduler } from '../schedule/index.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { SecretResolver } from '../secrets/secrets.js';
 import type { RunResult } from './result.js';
+import { embeddingClients } from '../providers/embedding-registry.js';
+import type { EmbeddingClientFactory } from '../providers/embeddings.js';
+import type { EmbeddingProviderName } from '../api/types.js';
+import { createEmbeddingResolver, type EmbeddingResolver } from './embedding-resolver.js';
+import { createJudgeResolver, type JudgeResolver } from './judge-resolver.js';
+import { DriftTracker } from '../signals/drift-tracker.js';
+import { MemoryDriftStore } from '../signals/drift-store.js';
 import { runMonitor } from './run.js';
 
 export interface MonitorRunnerOptions {
   providers: Record<ProviderName, ProviderFactory>;
+  /** Clients of the embeddings APIs for similarTo assertions. Default: the real ones. */
+  embeddingClients?: Record<EmbeddingProviderName, EmbeddingClientFactory>;
   secrets: SecretResolver;
   redactor: Redactor;
   logger: Logger;
@@ -26,7 +35,9 @@ export interface MonitorRunnerOptions {
   onRunComplete?: (monitor: ResolvedMonitor, result: RunResult) => void;
   /** Called when a run could not start, for example because a secret is missing. */
   onRunFailed?: (monitor: ResolvedMonitor, error: Error) => void;
-  /** Options passed to the scheduler, for tests and benchmarks. */
+  /** Keeps drift baselines; without it, monitors that enable drift detection keep them in memory. */
+  drift?: DriftTracker;
+  /** Options passed to the scheduler, for tests and benchmarks. Its onLateness is called too, after the metric is recorded. */
   schedulerOptions?: ConstructorParameters<typeof Scheduler>[0];
 }
 
@@ -40,8 +51,14 @@ export class MonitorRunner {
   private readonly scheduler: Scheduler;
   private readonly monitors = new Map<string, ResolvedMonitor>();
   private readonly clients = new Map<string, ClientEntry>();
+  private readonly embeddings: EmbeddingResolver;
+  private readonly judges: JudgeResolver;
+  private readonly drift: DriftTracker;
 
   constructor(private readonly options: MonitorRunnerOptions) {
+    this.embeddings = createEmbeddingResolver({ factories: options.embeddingClients ?? embeddingClients, secrets: options.secrets, redactor: options.redactor });
+    this.drift = options.drift ?? new DriftTracker(new MemoryDriftStore());
+    this.judges = createJudgeResolver({ factories: options.providers, secrets: options.secrets, redactor: options.redactor });
     const recorder = options.recorder;
     this.scheduler = new Scheduler({
       ...options.schedulerOptions,
@@ -50,13 +67,19 @@ export class MonitorRunner {
         if (monitor !== undefined) recorder?.recordSkipped(monitor.namespace, monitor.name, key);
         options.logger.warn({ monitor: key }, 'run skipped because the previous run is still going');
       },
-      onLateness: (_key, seconds) => recorder?.metrics.scheduleLateness.observe(seconds),
+      onLateness: (key, seconds) => {
+        recorder?.metrics.scheduleLateness.observe(seconds);
+        options.schedulerOptions?.onLateness?.(key, seconds);
+      },
       onRunError: (key, error) => options.logger.error({ monitor: key, err: error }, 'run failed unexpectedly'),
     });
   }
 
   /** Starts or updates a monitor's schedule. An unchanged schedule keeps its plan. */
   upsert(monitor: ResolvedMonitor): void {
+    const previous = this.monitors.get(monitor.key);
+    // Series are labelled by target, model and probe: when those change, the old series would stay forever.
+    if (previous !== undefined && seriesShape(previous) !== seriesShape(monitor)) this.options.recorder?.removeMonitor(monitor.key);
     this.monitors.set(monitor.key, monitor);
     if (monitor.suspend) {
       this.scheduler.remove(monitor.key);
@@ -105,10 +128,13 @@ export class MonitorRunner {
 
     const runOptions: Parameters<typeof runMonitor>[1] = {
       providers,
+      embeddings: this.embeddings,
+      judges: this.judges,
       onUnexpectedError: (error, target, probe) => log.error({ target, probe, err: error }, 'provider client failed unexpectedly'),
     };
     if (signal !== undefined) runOptions.signal = signal;
     const result = await runMonitor(monitor, runOptions);
+    await this.addDrift(monitor, result, log);
 
     this.options.recorder?.recordRun(result);
     logRun(log, result);
@@ -116,8 +142,23 @@ export class MonitorRunner {
     return result;
   }
 
+  /** Failing to load or save the drift state costs the drift figures of this run, not the run. */
+  private async addDrift(monitor: ResolvedMonitor, result: RunResult, log: Logger): Promise<void> {
+    try {
+      const drift = await this.drift.update(monitor, result);
+      if (drift !== undefined) result.drift = drift;
+    } catch (error) {
+      log.error({ err: error }, 'drift state could not be updated');
+    }
+  }
+
   async stop(graceMs = 10_000): Promise<void> {
     await this.scheduler.stop({ graceMs });
+  }
+
+  /** Removes the series of every monitor, for a replica that stops probing: another replica exports them now. */
+  removeAllSeries(): void {
+    for (const key of this.monitors.keys()) this.options.recorder?.removeMonitor(key);
   }
 
   private async providersFor(monitor: ResolvedMonitor): Promise<Map<string, Provider>> {
@@ -185,4 +226,9 @@ function mergeErrors(result: RunResult): Record<string, number> {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** The label values a monitor's series use, as one string to compare. */
+function seriesShape(monitor: ResolvedMonitor): string {
+  return JSON.stringify([monitor.targets.map((t) => [t.name, t.model, t.provider]), monitor.probes.map((p) => p.name)]);
 }

@@ -14,7 +14,9 @@ import type { OperatorMetrics } from '../metrics/operator-metrics.js';
 import { HealthReason, ReadyReason } from '../reasons.js';
 import { ConditionType, findCondition, setCondition, type ConditionInput } from './conditions.js';
 import type { EventRecorder, InvolvedObject } from './events.js';
+import { IdentityEvents } from './identity-events.js';
 import type { KubeSecretResolver } from './kube-secrets.js';
+import type { AlertRules } from './prometheus-rules.js';
 import { statusAfterRun } from './status.js';
 import type { StatusWriter } from './status-writer.js';
 import { ownsKey, type Shard } from './sharding.js';
@@ -29,6 +31,8 @@ export interface ControllerOptions {
   events: EventRecorder;
   logger: Logger;
   metrics?: OperatorMetrics;
+  /** Keeps each monitor's PrometheusRule in step with its spec; without it, no rules are managed. */
+  alertRules?: AlertRules;
   /** This replica's share of the monitors; undefined owns them all. */
   shard?: Shard;
   now?: () => number;
@@ -38,9 +42,11 @@ export class Controller {
   private readonly queue: WorkQueue;
   private runner: MonitorRunner | undefined;
   private readonly now: () => number;
+  private readonly identityEvents: IdentityEvents;
 
   constructor(private readonly options: ControllerOptions) {
     this.now = options.now ?? Date.now;
+    this.identityEvents = new IdentityEvents(options.events);
     this.queue = new WorkQueue((key) => this.reconcile(key), options.logger);
   }
 
@@ -68,6 +74,7 @@ export class Controller {
     const runner = this.runner;
     this.runner = undefined;
     await runner?.stop(graceMs);
+    runner?.removeAllSeries();
   }
 
   get probing(): boolean {
@@ -87,6 +94,7 @@ export class Controller {
     const status = statusAfterRun(previous, run, object.metadata.generation, this.runner.nextRunAt(monitor.key), new Date(this.now()));
     await this.writeStatus(object, status);
     await this.recordHealthTransition(object, findCondition(previous?.conditions, ConditionType.Healthy), findCondition(status.conditions, ConditionType.Healthy));
+    await this.identityEvents.afterRun(involved(object), run);
   }
 
   /** Called by the runner when a run could not start, for example because a Secret disappeared. */
@@ -104,7 +112,9 @@ export class Controller {
     // Deleted, or owned by another shard: stop probing and drop its series; there is no status to write.
     if (object === undefined || object.metadata.deletionTimestamp !== undefined || !ownsKey(this.options.shard, key)) {
       this.runner?.remove(key);
+      this.identityEvents.forget(key);
       this.options.statusWriter.forget(key);
+      this.options.alertRules?.forget(key);
       log.debug('monitor removed');
       this.options.metrics?.reconciles.inc({ result: 'success' });
       return;
@@ -117,7 +127,9 @@ export class Controller {
       if (ready.status === 'True') this.runner.upsert(resolveMonitor(object));
       else this.runner.remove(key);
 
-      await this.setReady(object, ready);
+      // Rules cannot be generated from an invalid spec; a monitor that waits for a Secret still gets them, so that it alerts as not running.
+      const alertRules = ready.reason === ReadyReason.InvalidSpec ? undefined : await this.options.alertRules?.sync(object);
+      await this.setReady(object, ready, alertRules);
       this.options.metrics?.reconciles.inc({ result: 'success' });
     } catch (error) {
       this.options.metrics?.reconciles.inc({ result: 'error' });
@@ -150,17 +162,25 @@ export class Controller {
     return condition('True', ReadyReason.Running, `probing ${object.spec.targets.length} target(s) with ${object.spec.probes.length} probe(s) ${every}`);
   }
 
-  private async setReady(object: LLMMonitor, ready: ConditionInput): Promise<void> {
+  /** Writes Ready, and the AlertRulesReady condition when given, in one status write. */
+  private async setReady(object: LLMMonitor, ready: ConditionInput, alertRules?: ConditionInput): Promise<void> {
     const previous = this.previousStatus(object);
     const previousReady = findCondition(previous?.conditions, ConditionType.Ready);
     const now = new Date(this.now());
 
     let conditions = setCondition(previous?.conditions, ready, now);
+    if (alertRules !== undefined) conditions = setCondition(conditions, alertRules, now);
     if (findCondition(conditions, ConditionType.Healthy) === undefined) {
       const unknown: ConditionInput = { type: ConditionType.Healthy, status: 'Unknown', reason: HealthReason.NoRunYet, message: 'no run has completed yet' };
       conditions = setCondition(conditions, unknown, now);
     }
+    if (ready.status === 'False') {
+      // Results of a monitor that no longer runs would read as current: Healthy becomes Unknown until it runs again.
+      const notRunning: ConditionInput = { type: ConditionType.Healthy, status: 'Unknown', reason: HealthReason.NotRunning, message: `not probing: Ready is False (${ready.reason})` };
+      conditions = setCondition(conditions, notRunning, now);
+    }
     const status: LLMMonitorStatus = { ...previous, conditions };
+    if (ready.status === 'False') delete status.nextRunTime;
     if (object.metadata.generation !== undefined) status.observedGeneration = object.metadata.generation;
     await this.writeStatus(object, status);
 

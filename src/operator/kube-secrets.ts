@@ -4,7 +4,7 @@
  * run on without a restart.
  */
 import type { SecretKeyRef } from '../api/types.js';
-import { SecretNotFoundError, type SecretResolver } from '../secrets/secrets.js';
+import { cleanApiKey, SecretNotFoundError, type SecretResolver } from '../secrets/secrets.js';
 
 export interface SecretObject {
   metadata?: { name?: string; namespace?: string };
@@ -20,7 +20,11 @@ export class KubeSecretResolver implements SecretResolver {
     const problem = this.problem(namespace, ref);
     if (problem !== undefined) return Promise.reject(new SecretNotFoundError(problem));
     const encoded = this.lookup(namespace, ref.name)?.data?.[ref.key] ?? '';
-    return Promise.resolve(Buffer.from(encoded, 'base64').toString('utf8'));
+    try {
+      return Promise.resolve(cleanApiKey(Buffer.from(encoded, 'base64').toString('utf8'), `Secret ${namespace}/${ref.name} key "${ref.key}"`));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   /** Returns why the reference cannot be resolved, with the command that fixes it, or undefined when it can. */

@@ -17,10 +17,13 @@ import type { Redactor } from '../secrets/redactor.js';
 import { Controller } from './controller.js';
 import { EventRecorder } from './events.js';
 import { Informer, type InformerEvent } from './informer.js';
+import { DriftTracker } from '../signals/drift-tracker.js';
+import { ConfigMapDriftStore } from './configmap-drift-store.js';
 import { KubeClient } from './kube-client.js';
 import { KubeSecretResolver, type SecretObject } from './kube-secrets.js';
 import { LeaderElector } from './leader-election.js';
 import type { Shard } from './sharding.js';
+import { PrometheusRuleSync } from './prometheus-rules.js';
 import { StatusWriter } from './status-writer.js';
 
 export interface OperatorOptions {
@@ -41,6 +44,8 @@ export interface OperatorOptions {
   shard?: Shard;
   /** Overrides the informers' resync and silence bounds, for tests. */
   informerTiming?: { resyncPeriodMs?: number; silenceTimeoutMs?: number };
+  /** Labels on every PrometheusRule the operator applies, from --rule-label, for a Prometheus ruleSelector. */
+  ruleLabels?: Record<string, string>;
 }
 
 // The informers hold objects as the API server sent them. Their metadata
@@ -57,6 +62,7 @@ export class Operator {
   private readonly metrics: OperatorMetrics;
   private readonly client: KubeClient;
   readonly statusWriter: StatusWriter;
+  private readonly alertRules: PrometheusRuleSync;
   private stopped = false;
 
   constructor(private readonly options: OperatorOptions) {
@@ -69,6 +75,12 @@ export class Operator {
 
     const secrets = new KubeSecretResolver((namespace, name) => this.findIn(this.secretInformers, namespace, name) as SecretObject | undefined);
     this.statusWriter = new StatusWriter(this.client);
+    this.alertRules = new PrometheusRuleSync({
+      client: this.client,
+      logger: options.logger,
+      ruleLabels: options.ruleLabels ?? {},
+      requeue: (key) => this.controller.enqueue(key),
+    });
     this.controller = new Controller({
       getMonitor: (namespace, name) => this.findIn(this.monitorInformers, namespace, name) as LLMMonitor | undefined,
       listMonitors: () => this.monitorInformers.flatMap((i) => i.list()) as unknown as LLMMonitor[],
@@ -77,6 +89,7 @@ export class Operator {
       events: new EventRecorder(this.client, options.logger, 'llm-monitor', options.identity),
       logger: options.logger,
       metrics: this.metrics,
+      alertRules: this.alertRules,
       ...(options.shard === undefined ? {} : { shard: options.shard }),
     });
     this.secretsForRunner = secrets;
@@ -152,6 +165,8 @@ export class Operator {
       redactor: this.options.redactor,
       logger: this.options.logger,
       recorder: this.options.recorder,
+      // A new leader loads each baseline from its ConfigMap, so failovers and restarts keep them.
+      drift: new DriftTracker(new ConfigMapDriftStore(this.client, (namespace, name) => (this.findIn(this.monitorInformers, namespace, name) as LLMMonitor | undefined)?.metadata.uid)),
       onRunComplete: (monitor, result) => void this.controller.onRunComplete(monitor, result).catch((error: unknown) => this.logStatusError(monitor.key, error)),
       onRunFailed: (monitor, error) => void this.controller.onRunFailed(monitor, error).catch((e: unknown) => this.logStatusError(monitor.key, e)),
     });
@@ -163,6 +178,7 @@ export class Operator {
   private async stopProbing(graceMs: number): Promise<void> {
     if (!this.controller.probing) return;
     this.metrics.leader.set(0);
+    this.alertRules.stop();
     await this.controller.stopProbing(graceMs);
     this.options.logger.info({ identity: this.options.identity }, 'stopped probing');
   }

@@ -17,9 +17,9 @@ afterAll(async () => {
   await simulator.close();
 });
 
-async function monitorWithPlantedKey(provider: 'openai' | 'anthropic' | 'gemini') {
+async function monitorWithPlantedKey(provider: 'openai' | 'anthropic' | 'gemini', stored = plantedKey) {
   const dir = await tempDir();
-  const secretsDir = await writeSecret(dir, 'credentials', 'apiKey', plantedKey);
+  const secretsDir = await writeSecret(dir, 'credentials', 'apiKey', stored);
   const baseURL = provider === 'openai' ? `${simulator.url}/v1` : simulator.url;
   const file = await writeMonitor(dir, `leak-${provider}`, simulator.url, {
     targets: [{ name: 'primary', provider, model: 'some-model', baseURL, apiKeySecretRef: { name: 'credentials', key: 'apiKey' } }],
@@ -40,6 +40,18 @@ describe('API key handling', () => {
       expect(result.stderr).not.toContain(plantedKey);
     }
   }, 120_000);
+
+  it('never prints a key stored with surrounding whitespace', async () => {
+    // HTTP clients strip the spaces from the header, so the provider echoes the trimmed key back.
+    const { file, secretsDir } = await monitorWithPlantedKey('openai', `  ${plantedKey} \r\n\n`);
+
+    const result = await runCli(['check', '-f', file, '--secrets-dir', secretsDir, '--output', 'json', '--log-level', 'trace']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('AuthFailed');
+    expect(result.stdout).not.toContain(plantedKey);
+    expect(result.stderr).not.toContain(plantedKey);
+  });
 
   it('never exports the key in the logs or metrics of run', async () => {
     const { file, secretsDir } = await monitorWithPlantedKey('openai');

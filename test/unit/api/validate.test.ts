@@ -81,6 +81,19 @@ describe('resolveMonitor', () => {
     expect(resolved.probes[1]).toMatchObject({ samples: 2, stream: true });
   });
 
+  it('requires every sample to pass when no threshold is set', () => {
+    const manifest = parse(readFileSync('examples/demo/flaky-search.yaml', 'utf8'));
+    delete manifest.spec.thresholds;
+
+    expect(resolveMonitor(validateMonitor(manifest, 'flaky')).thresholds).toEqual({ minPassRate: 1 });
+  });
+
+  it('keeps cron times without jitter unless set', () => {
+    const monitor = validateMonitor(parse(readFileSync('examples/gemini.yaml', 'utf8')), 'gemini');
+
+    expect(resolveMonitor(monitor).schedule.jitter).toBe('0%');
+  });
+
   it('parses decimal strings in parameters', () => {
     const monitor = validateMonitor(parse(readFileSync('examples/gemini.yaml', 'utf8')), 'gemini');
 
