@@ -19,9 +19,18 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
+if curl -s -o /dev/null "http://127.0.0.1:$sim_port/"; then
+  echo "error: port $sim_port on 127.0.0.1 is in use; the demo's monitors expect the simulator there. Stop what listens on it and run the demo again." >&2
+  exit 1
+fi
 "${cli[@]}" simulate --host 127.0.0.1 --port "$sim_port" --scenario examples/demo/simulator-scenario.yaml &
-pids+=($!)
+sim_pid=$!
+pids+=("$sim_pid")
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$sim_port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+if ! kill -0 "$sim_pid" 2>/dev/null; then
+  echo "error: the simulator did not start; see its message above" >&2
+  exit 1
+fi
 
 echo
 echo "== llm-monitor check -f examples/demo (one run of every probe; exit code 0 = thresholds met, 1 = not met)"

@@ -39,7 +39,8 @@ describe('operator', () => {
 
     const monitor = await eventually('a status with a run', async () => {
       const m = await getMonitor(namespace, 'capital');
-      return m?.status?.lastRunTime !== undefined && condition(m, 'Healthy')?.status === 'True' ? m : undefined;
+      // Ready and the first run's Healthy are written separately, in either order.
+      return m?.status?.lastRunTime !== undefined && condition(m, 'Healthy')?.status === 'True' && condition(m, 'Ready')?.status === 'True' ? m : undefined;
     }, 20_000, 100);
     const seconds = (Date.now() - started) / 1000;
     console.log(`apply to first filled status: ${seconds.toFixed(2)} s`);

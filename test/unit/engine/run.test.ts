@@ -48,7 +48,7 @@ describe('runMonitor', () => {
     expect(result.healthy).toBe(false);
     expect(result.targets[0]?.violations).toEqual([
       { reason: HealthReason.PassRateBelowMinimum, message: 'pass rate 50% is below the minimum 90%' },
-      { reason: HealthReason.ErrorRateAboveMaximum, message: 'error rate 50% is above the maximum 10%' },
+      { reason: HealthReason.ErrorRateAboveMaximum, message: 'error rate 50% is above the maximum 10% (Overloaded: 2)' },
       { reason: HealthReason.LatencyAboveMaximum, message: 'p95 latency 200ms is above the maximum 100ms' },
     ]);
   });
