@@ -42,6 +42,8 @@ export const ReadyReason = {
   Suspended: 'Suspended',
   InvalidSpec: 'InvalidSpec',
   SecretNotFound: 'SecretNotFound',
+  /** The projected spend of 30 days exceeds spec.budget.monthlyDollars, so probing stopped. */
+  BudgetExceeded: 'BudgetExceeded',
 } as const;
 export type ReadyReason = (typeof ReadyReason)[keyof typeof ReadyReason];
 
@@ -78,6 +80,8 @@ export const AssertionErrorReason = {
   EmbeddingUnsupported: 'EmbeddingUnsupported',
   /** The judge model's answer is not the JSON object with an integer score on the scale that the judge was asked for. */
   JudgeAnswerInvalid: 'JudgeAnswerInvalid',
+  /** maxCost on a target whose model has no price: declare targets[].price. */
+  PriceUnknown: 'PriceUnknown',
   /** The runner was started without a client for judge models. */
   JudgeUnavailable: 'JudgeUnavailable',
   /** The Secret of an assertion's own model (an embedding or judge model) is missing. */

@@ -3,10 +3,12 @@
  * optional knobs left. The defaults are documented in the schema descriptions.
  */
 import type { ChatParameters } from '../providers/provider.js';
+import { priceOf, type ModelPrice } from '../signals/prices.js';
 import { durationMs, parsePercent } from '../util/duration.js';
 import {
   monitorKey,
   defaultNamespace,
+  type EmbeddingSpec,
   type ExpectSpec,
   type LLMMonitor,
   type Message,
@@ -31,6 +33,8 @@ export interface ResolvedTarget {
   timeoutMs: number;
   concurrency: number;
   parameters: ChatParameters;
+  /** The declared or built-in price of the model; undefined when neither exists. */
+  price?: ModelPrice;
 }
 
 export interface ResolvedProbe {
@@ -60,6 +64,8 @@ export interface ResolvedDrift {
   maxPsi: number;
   /** Value of the llmmonitor.dev/reset-baseline annotation; a new value starts the baseline again. */
   resetToken: string;
+  /** Set when answers' embeddings are compared too. */
+  embedding?: EmbeddingSpec;
 }
 
 /** Setting this annotation to a new value (a timestamp, for example) starts every drift baseline of the monitor again. */
@@ -77,6 +83,8 @@ export interface ResolvedMonitor {
   thresholds: ResolvedThresholds;
   /** Set when the spec enables drift detection. */
   drift?: ResolvedDrift;
+  /** US dollars per 30 days; set when the spec has a budget. */
+  monthlyBudgetDollars?: number;
 }
 
 export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
@@ -106,6 +114,8 @@ export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
         parameters: resolveParameters(t.parameters),
       };
       if (t.baseURL !== undefined) target.baseURL = t.baseURL;
+      const price = priceOf(t.model, t.price);
+      if (price !== undefined) target.price = price;
       if (t.apiKeySecretRef !== undefined) target.apiKeySecretRef = t.apiKeySecretRef;
       return target;
     }),
@@ -131,7 +141,9 @@ export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
       maxPsi: Number(spec.drift.maxPsi ?? '0.25'),
       resetToken: metadata.annotations?.[resetBaselineAnnotation] ?? '',
     };
+    if (spec.drift.embedding !== undefined) resolved.drift.embedding = spec.drift.embedding;
   }
+  if (spec.budget !== undefined) resolved.monthlyBudgetDollars = Number(spec.budget.monthlyDollars);
   return resolved;
 }
 

@@ -1,6 +1,7 @@
 /** The schema of drift detection, apart from schema.ts so that its fields sit together. */
 import { decimalPattern } from './pattern-messages.js';
 import { int, obj, str, type JSONSchema } from './schema-helpers.js';
+import { embedding } from './similar-to-schema.js';
 
 export const drift: JSONSchema = obj(
   'Drift detection: each probe\'s answers (length, output tokens, latency, finish reason, pass or fail) in the latest baselineRuns runs are compared with its first baselineRuns runs, and a significant change sets the Drifted condition. Off unless set. The annotation llmmonitor.dev/reset-baseline starts the baseline again.',
@@ -11,5 +12,10 @@ export const drift: JSONSchema = obj(
       pattern: decimalPattern,
       maxLength: 16,
     }),
+    embedding: {
+      ...embedding,
+      description:
+        'Also compares the mean embedding of the answers (their first 200 characters) with the baseline\'s, against a bootstrap threshold, with this embedding model. Its fields work as in similarTo.embedding; {} uses the target\'s provider and its default model.',
+    },
   },
 );

@@ -6,10 +6,11 @@
  */
 import { alertingSchema } from '../alerts/spec-schema.js';
 import { durationPattern, percentPattern } from '../util/duration.js';
-import { namePattern, urlPattern } from './pattern-messages.js';
+import { decimalPattern, namePattern, urlPattern } from './pattern-messages.js';
 import { expectRules, messagesRules, scheduleRules, celValidations } from './rules.js';
 import { arr, bool, decimal, int, obj, str, type JSONSchema } from './schema-helpers.js';
 import { drift } from './drift-schema.js';
+import { targetPrice } from './price-schema.js';
 import { judge } from './judge-schema.js';
 import { similarTo } from './similar-to-schema.js';
 import { assertionKinds, finishReasons, providerNames } from './types.js';
@@ -50,6 +51,7 @@ const target = obj(
     timeout: duration('Total time allowed for one request. Default 30s.'),
     concurrency: int('Maximum requests in flight to this target during one run. Default 4.', { minimum: 1, maximum: 256 }),
     parameters,
+    price: targetPrice,
   },
   { required: ['name', 'provider', 'model'] },
 );
@@ -83,6 +85,10 @@ const expectItem = obj(
     notRefusal: { ...bool('The answer is not a refusal (detected from common refusal phrasings and content filtering). Only true is meaningful.'), enum: [true] },
     similarTo,
     judge,
+    maxCost: str('The answer costs at most this many US dollars, a decimal string such as "0.002". Needs a price for the target\'s model: the built-in table or the target\'s price.', {
+      pattern: decimalPattern,
+      maxLength: 32,
+    }),
     ignoreCase: bool('Compare without regard to letter case.'),
   },
   { 'x-kubernetes-validations': celValidations(expectRules as never[]) },
@@ -148,6 +154,11 @@ export const specSchema: JSONSchema = obj(
     thresholds,
     alerting: alertingSchema,
     drift,
+    budget: obj(
+      'Monthly spending limit. After each run, its cost (at the models\' prices) times the runs planned in 30 days is the projected spend; above the limit, probing stops and Ready turns False with reason BudgetExceeded until the spec changes.',
+      { monthlyDollars: str('US dollars per 30 days, a decimal string such as "50".', { pattern: decimalPattern, maxLength: 32 }) },
+      { required: ['monthlyDollars'] },
+    ),
     suspend: bool('Stops scheduling runs while true.'),
   },
   { required: ['schedule', 'targets', 'probes'] },

@@ -4,7 +4,7 @@ import { unitDecimalPattern, urlPattern } from './pattern-messages.js';
 import { arr, obj, str, type JSONSchema } from './schema-helpers.js';
 import { embeddingProviderNames } from './types.js';
 
-const embedding = obj(
+export const embedding = obj(
   'Embedding model that compares the answer with the references. Without provider, the target\'s provider, baseURL and apiKeySecretRef are used, which needs an openai or gemini target.',
   {
     provider: str('API that serves the embeddings.', { enum: [...embeddingProviderNames] }),

@@ -38,6 +38,14 @@ export interface TargetSpec {
   /** Maximum number of calls in flight to this target within one run. Default 4. */
   concurrency?: number;
   parameters?: ModelParameters;
+  /** Price of the model, overriding the built-in price table. */
+  price?: PriceSpec;
+}
+
+/** US dollars per million tokens, as decimal strings. */
+export interface PriceSpec {
+  inputPerMillionTokens: string;
+  outputPerMillionTokens: string;
 }
 
 export interface Message {
@@ -63,6 +71,8 @@ export interface ExpectSpec {
   notRefusal?: boolean;
   similarTo?: SimilarToSpec;
   judge?: JudgeSpec;
+  /** Maximum cost of one answer in US dollars, as a decimal string; needs a price for the target's model. */
+  maxCost?: string;
   /** Option of contains, notContains and equals. */
   ignoreCase?: boolean;
 }
@@ -81,6 +91,7 @@ export const assertionKinds = [
   'notRefusal',
   'similarTo',
   'judge',
+  'maxCost',
 ] as const;
 export type AssertionKind = (typeof assertionKinds)[number];
 
@@ -198,6 +209,12 @@ export interface AlertingSpec {
   notRunning?: AlertSettings;
 }
 
+/** A monthly spending limit: probing stops when the projected spend of 30 days exceeds it. */
+export interface BudgetSpec {
+  /** US dollars per 30 days, as a decimal string. */
+  monthlyDollars: string;
+}
+
 /** Drift detection against a baseline of the first runs. Off unless set. */
 export interface DriftSpec {
   /** Runs in the baseline, and in the recent window compared with it. Default 5. */
@@ -206,6 +223,8 @@ export interface DriftSpec {
   minPValue?: string;
   /** A PSI at or above this is drift, as a decimal string. Default "0.25". */
   maxPsi?: string;
+  /** Also compares the mean embedding of the answers, with this embedding model. */
+  embedding?: EmbeddingSpec;
 }
 
 export interface LLMMonitorSpec {
@@ -215,6 +234,7 @@ export interface LLMMonitorSpec {
   thresholds?: Thresholds;
   alerting?: AlertingSpec;
   drift?: DriftSpec;
+  budget?: BudgetSpec;
   /** Stops scheduling runs while true. */
   suspend?: boolean;
 }

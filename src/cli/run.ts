@@ -7,7 +7,8 @@ import { providers } from '../providers/registry.js';
 import { DirectorySecretResolver } from '../secrets/directory.js';
 import { FileDriftStore, MemoryDriftStore } from '../signals/drift-store.js';
 import { DriftTracker } from '../signals/drift-tracker.js';
-import { startHttpServer } from '../server/http-server.js';
+import { feedbackOptions } from './feedback-options.js';
+import { startHttpServer, type HttpServerOptions } from '../server/http-server.js';
 import { parsePositiveInteger } from './check.js';
 import { createContext, logLevels } from './context.js';
 import { UsageError } from './exit-codes.js';
@@ -18,6 +19,7 @@ interface RunOptions {
   filename: string[];
   secretsDir?: string;
   stateDir?: string;
+  feedbackTokenFile?: string;
   metricsAddress: string;
   metricsPort: number;
   logLevel: string;
@@ -31,6 +33,7 @@ export function registerRunCommand(program: Command): void {
     .requiredOption('-f, --filename <path...>', 'manifest files or folders (YAML or JSON, searched recursively)')
     .option('--secrets-dir <dir>', 'folder laid out like a mounted Secret volume: the key of apiKeySecretRef {name, key} is read from DIR/name/key')
     .option('--state-dir <dir>', 'folder that keeps drift baselines across restarts, one JSON file per monitor; without it they are kept in memory')
+    .option('--feedback-token-file <path>', 'file that contains the bearer token of POST /v1/feedback, which is served beside /metrics only when this is set')
     .option('--metrics-address <address>', 'address to serve /metrics on', '0.0.0.0')
     .option('--metrics-port <port>', 'port to serve /metrics on', parsePort, 9464)
     .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish after SIGTERM before they are canceled', parsePositiveInteger, 10)
@@ -47,7 +50,8 @@ async function run(options: RunOptions): Promise<void> {
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const recorder = new MetricsRecorder(createMetrics(registry));
+  const metrics = createMetrics(registry);
+  const recorder = new MetricsRecorder(metrics);
   const runner = new MonitorRunner({
     providers,
     secrets: new DirectorySecretResolver(options.secretsDir),
@@ -56,7 +60,9 @@ async function run(options: RunOptions): Promise<void> {
     recorder,
     drift: new DriftTracker(options.stateDir === undefined ? new MemoryDriftStore() : new FileDriftStore(options.stateDir)),
   });
-  const server = await listen(() => startHttpServer({ registry, host: options.metricsAddress, port: options.metricsPort }), options.metricsAddress, options.metricsPort);
+  const serverOptions: HttpServerOptions = { registry, host: options.metricsAddress, port: options.metricsPort };
+  if (options.feedbackTokenFile !== undefined) serverOptions.feedback = await feedbackOptions(options.feedbackTokenFile, monitors, metrics, context.redactor);
+  const server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
   log.info({ url: `${server.url}/metrics`, monitors: monitors.length }, 'serving metrics');
 
   for (const { monitor } of monitors) runner.upsert(monitor);

@@ -2,6 +2,23 @@ import type { FinishReason, ProviderName } from '../api/types.js';
 import type { AssertionResult } from '../assertions/assertion.js';
 import type { TokenUsage } from '../providers/provider.js';
 import type { FailureReason, HealthReason } from '../reasons.js';
+import type { ProbeDrift } from '../signals/drift-state.js';
+import type { ModelIdentity } from '../signals/identity.js';
+
+/** A request that an assertion sent besides the probe's own, such as embeddings. */
+export interface AssertionRequest {
+  /** The OpenTelemetry GenAI operation name: embeddings, or chat for a judge. */
+  operation: 'embeddings' | 'chat';
+  provider: ProviderName;
+  model: string;
+  latencySeconds?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  /** US dollars at the built-in price of the model; undefined when it has none. */
+  costDollars?: number;
+  /** Set when the request failed. */
+  error?: FailureReason;
+}
 
 /** One request of one probe to one target. */
 export interface SampleResult {
@@ -17,6 +34,10 @@ export interface SampleResult {
   systemFingerprint?: string;
   modelVersion?: string;
   assertions: AssertionResult[];
+  /** Requests that the assertions sent, counted apart from the probe's own tokens and latency. */
+  assertionRequests?: AssertionRequest[];
+  /** Length of the whole answer in UTF-16 code units. */
+  answerLength?: number;
   /** The start of the answer, for people reviewing failures; bounded in length. */
   answerExcerpt?: string;
 }
@@ -25,6 +46,8 @@ export interface ProbeResult {
   probe: string;
   samples: SampleResult[];
   passRate: number;
+  /** The 95% Wilson lower bound of passRate. */
+  passRateLowerBound: number;
 }
 
 /** A threshold that was not met. */
@@ -40,6 +63,8 @@ export interface TargetResult {
   probes: ProbeResult[];
   sampleCount: number;
   passRate: number;
+  /** The 95% Wilson lower bound of passRate: with few samples, the pass rate that the evidence still supports. */
+  passRateLowerBound: number;
   errorRate: number;
   errorsByReason: Partial<Record<FailureReason, number>>;
   latencyP50Seconds?: number;
@@ -47,6 +72,10 @@ export interface TargetResult {
   timeToFirstTokenP95Seconds?: number;
   inputTokens: number;
   outputTokens: number;
+  /** US dollars of the probe requests at the model's price; undefined when it has none. */
+  costDollars?: number;
+  /** The model identity that served most answers of the run; undefined when no answer reported one. */
+  identity?: ModelIdentity;
   violations: ThresholdViolation[];
   healthy: boolean;
 }
@@ -66,4 +95,6 @@ export interface RunResult {
   healthy: boolean;
   /** True when the run was aborted before it finished. */
   canceled: boolean;
+  /** Drift of each probe against its baseline; set only when the monitor enables drift detection. */
+  drift?: ProbeDrift[];
 }

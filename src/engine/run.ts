@@ -8,9 +8,14 @@ import type { ResolvedMonitor, ResolvedProbe, ResolvedTarget } from '../api/defa
 import { evaluateAssertions } from '../assertions/registry.js';
 import { ProbeError, type ChatRequest, type Provider } from '../providers/provider.js';
 import { FailureReason } from '../reasons.js';
+import { assertionContext, newRunServices, type RunServices } from './assertion-context.js';
+import type { EmbeddingResolver } from './embedding-resolver.js';
+import type { JudgeResolver } from './judge-resolver.js';
 import { mapWithConcurrency } from './limit.js';
-import type { ProbeResult, RunResult, SampleResult, TargetResult } from './result.js';
-import { quantile } from './statistics.js';
+import type { AssertionRequest, ProbeResult, RunResult, SampleResult, TargetResult } from './result.js';
+import { servedIdentity } from '../signals/identity.js';
+import { costOf } from '../signals/prices.js';
+import { quantile, wilsonLowerBound } from './statistics.js';
 import { evaluateThresholds } from './thresholds.js';
 
 export interface RunOptions {
@@ -23,6 +28,10 @@ export interface RunOptions {
   excerptLength?: number;
   /** Called for calls that did not reject with a ProbeError: those are the program's own faults. */
   onUnexpectedError?: (error: unknown, target: string, probe: string) => void;
+  /** Finds the embeddings endpoint of similarTo assertions; without it they report EmbeddingUnsupported. */
+  embeddings?: EmbeddingResolver;
+  /** Builds the clients of judge assertions' models; without it they report an error. */
+  judges?: JudgeResolver;
 }
 
 export async function runMonitor(monitor: ResolvedMonitor, options: RunOptions): Promise<RunResult> {
@@ -32,7 +41,8 @@ export async function runMonitor(monitor: ResolvedMonitor, options: RunOptions):
   if (options.signal !== undefined) setMaxListeners(0, options.signal);
   const started = performance.now();
 
-  const targets = await Promise.all(monitor.targets.map((target) => runTarget(monitor, target, options)));
+  const services = newRunServices(options, monitor.namespace, options.signal);
+  const targets = await Promise.all(monitor.targets.map((target) => runTarget(monitor, target, options, services)));
 
   const samples = targets.flatMap((t) => t.probes.flatMap((p) => p.samples));
   const latencies = samples.flatMap((s) => (s.error === undefined && s.latencySeconds !== undefined ? [s.latencySeconds] : []));
@@ -53,14 +63,14 @@ export async function runMonitor(monitor: ResolvedMonitor, options: RunOptions):
   return result;
 }
 
-async function runTarget(monitor: ResolvedMonitor, target: ResolvedTarget, options: RunOptions): Promise<TargetResult> {
+async function runTarget(monitor: ResolvedMonitor, target: ResolvedTarget, options: RunOptions, services: RunServices): Promise<TargetResult> {
   const provider = options.providers.get(target.name);
   const work = monitor.probes.flatMap((probe) => Array.from({ length: probe.samples }, () => probe));
 
   const samples = await mapWithConcurrency(work, target.concurrency, (probe) =>
     provider === undefined
       ? Promise.resolve(failedSample(FailureReason.InvalidResponse, `no client for target "${target.name}"`))
-      : runSample(target, probe, provider, options),
+      : runSample(target, probe, provider, options, services),
   );
 
   const probes: ProbeResult[] = [];
@@ -68,7 +78,13 @@ async function runTarget(monitor: ResolvedMonitor, target: ResolvedTarget, optio
   for (const probe of monitor.probes) {
     const probeSamples = samples.slice(offset, offset + probe.samples);
     offset += probe.samples;
-    probes.push({ probe: probe.name, samples: probeSamples, passRate: share(probeSamples.filter((s) => s.passed).length, probeSamples.length) });
+    const passed = probeSamples.filter((s) => s.passed).length;
+    probes.push({
+      probe: probe.name,
+      samples: probeSamples,
+      passRate: share(passed, probeSamples.length),
+      passRateLowerBound: wilsonLowerBound(passed, probeSamples.length),
+    });
   }
   return summarizeTarget(monitor, target, probes, samples);
 }
@@ -89,6 +105,7 @@ function summarizeTarget(monitor: ResolvedMonitor, target: ResolvedTarget, probe
     probes,
     sampleCount: samples.length,
     passRate: share(samples.filter((s) => s.passed).length, samples.length),
+    passRateLowerBound: wilsonLowerBound(samples.filter((s) => s.passed).length, samples.length),
     errorRate: share(samples.length - answered.length, samples.length),
     errorsByReason,
     inputTokens: sum(samples.map((s) => s.usage?.inputTokens ?? 0)),
@@ -102,13 +119,25 @@ function summarizeTarget(monitor: ResolvedMonitor, target: ResolvedTarget, probe
   if (p50 !== undefined) result.latencyP50Seconds = p50;
   if (p95 !== undefined) result.latencyP95Seconds = p95;
   if (ttftP95 !== undefined) result.timeToFirstTokenP95Seconds = ttftP95;
+  if (target.price !== undefined) {
+    const price = target.price;
+    result.costDollars = sum(samples.map((s) => (s.usage === undefined ? 0 : costOf(s.usage, price))));
+  }
+  const identity = servedIdentity(samples);
+  if (identity !== undefined) result.identity = identity;
 
   result.violations = evaluateThresholds(result, monitor.thresholds);
   result.healthy = result.violations.length === 0;
   return result;
 }
 
-async function runSample(target: ResolvedTarget, probe: ResolvedProbe, provider: Provider, options: RunOptions): Promise<SampleResult> {
+async function runSample(
+  target: ResolvedTarget,
+  probe: ResolvedProbe,
+  provider: Provider,
+  options: RunOptions,
+  services: RunServices,
+): Promise<SampleResult> {
   if (options.signal?.aborted) return failedSample(FailureReason.Canceled, 'the run was canceled before this request was sent');
 
   const request: ChatRequest = {
@@ -133,14 +162,19 @@ async function runSample(target: ResolvedTarget, probe: ResolvedProbe, provider:
     return failedSample(FailureReason.InvalidResponse, 'the provider client failed unexpectedly; see the operator log');
   }
 
-  const assertions = evaluateAssertions(probe.expect, answer);
+  const assertionRequests: AssertionRequest[] = [];
+  const context = assertionContext(services, target, probe.messages, assertionRequests);
+  const assertions = await evaluateAssertions(probe.expect, answer, context);
   const sample: SampleResult = {
-    passed: assertions.every((a) => a.passed),
+    // An assertion that could not be evaluated is counted apart and does not fail the sample.
+    passed: assertions.every((a) => a.passed || a.error !== undefined),
     latencySeconds: answer.latencySeconds,
     finishReason: answer.finishReason,
     assertions,
+    answerLength: answer.text.length,
     answerExcerpt: answer.text.slice(0, options.excerptLength ?? 200),
   };
+  if (assertionRequests.length > 0) sample.assertionRequests = assertionRequests;
   if (answer.timeToFirstTokenSeconds !== undefined) sample.timeToFirstTokenSeconds = answer.timeToFirstTokenSeconds;
   if (answer.usage !== undefined) sample.usage = answer.usage;
   if (answer.responseModel !== undefined) sample.responseModel = answer.responseModel;

@@ -17,6 +17,8 @@ import type { RunResult } from './result.js';
 import { embeddingClients } from '../providers/embedding-registry.js';
 import type { EmbeddingClientFactory } from '../providers/embeddings.js';
 import type { EmbeddingProviderName } from '../api/types.js';
+import { BudgetExceededError, projectedMonthlyCost } from '../signals/budget.js';
+import { embedAnswers } from './answer-embeddings.js';
 import { createEmbeddingResolver, type EmbeddingResolver } from './embedding-resolver.js';
 import { createJudgeResolver, type JudgeResolver } from './judge-resolver.js';
 import { DriftTracker } from '../signals/drift-tracker.js';
@@ -54,6 +56,8 @@ export class MonitorRunner {
   private readonly embeddings: EmbeddingResolver;
   private readonly judges: JudgeResolver;
   private readonly drift: DriftTracker;
+  /** Why a monitor stopped probing over its budget, by key, until its generation changes. */
+  private readonly overBudget = new Map<string, { generation: number | undefined; message: string }>();
 
   constructor(private readonly options: MonitorRunnerOptions) {
     this.embeddings = createEmbeddingResolver({ factories: options.embeddingClients ?? embeddingClients, secrets: options.secrets, redactor: options.redactor });
@@ -81,6 +85,7 @@ export class MonitorRunner {
     // Series are labelled by target, model and probe: when those change, the old series would stay forever.
     if (previous !== undefined && seriesShape(previous) !== seriesShape(monitor)) this.options.recorder?.removeMonitor(monitor.key);
     this.monitors.set(monitor.key, monitor);
+    if (this.overBudget.get(monitor.key)?.generation !== monitor.generation) this.overBudget.delete(monitor.key);
     if (monitor.suspend) {
       this.scheduler.remove(monitor.key);
       return;
@@ -102,6 +107,7 @@ export class MonitorRunner {
     this.monitors.delete(key);
     for (const clientKey of this.clients.keys()) if (clientKey.startsWith(`${key}\u0000`)) this.clients.delete(clientKey);
     this.options.recorder?.removeMonitor(key);
+    this.drift.evict(key);
     this.options.recorder?.metrics.monitors.set(this.monitors.size);
   }
 
@@ -116,6 +122,11 @@ export class MonitorRunner {
   /** Runs a monitor once, now, records its metrics and reports the result. Resolves with undefined if it could not start. */
   async runNow(monitor: ResolvedMonitor, signal?: AbortSignal): Promise<RunResult | undefined> {
     const log = this.options.logger.child({ namespace: monitor.namespace, monitor: monitor.name });
+    const blocked = this.overBudget.get(monitor.key);
+    if (blocked !== undefined) {
+      this.options.onRunFailed?.(monitor, new BudgetExceededError(blocked.message));
+      return undefined;
+    }
 
     let providers: Map<string, Provider>;
     try {
@@ -135,6 +146,7 @@ export class MonitorRunner {
     if (signal !== undefined) runOptions.signal = signal;
     const result = await runMonitor(monitor, runOptions);
     await this.addDrift(monitor, result, log);
+    this.checkBudget(monitor, result, log);
 
     this.options.recorder?.recordRun(result);
     logRun(log, result);
@@ -142,10 +154,21 @@ export class MonitorRunner {
     return result;
   }
 
+  private checkBudget(monitor: ResolvedMonitor, result: RunResult, log: Logger): void {
+    if (monitor.monthlyBudgetDollars === undefined || result.canceled) return;
+    const projected = projectedMonthlyCost(result, monitor.schedule);
+    if (projected <= monitor.monthlyBudgetDollars) return;
+
+    const message = `projected spend of $${projected.toFixed(2)} per 30 days exceeds the budget of $${monitor.monthlyBudgetDollars}: raise spec.budget.monthlyDollars, or lower samples or the schedule's frequency`;
+    this.overBudget.set(monitor.key, { generation: monitor.generation, message });
+    log.warn({ projected_dollars: projected, budget_dollars: monitor.monthlyBudgetDollars }, 'probing stopped: budget exceeded');
+  }
+
   /** Failing to load or save the drift state costs the drift figures of this run, not the run. */
   private async addDrift(monitor: ResolvedMonitor, result: RunResult, log: Logger): Promise<void> {
     try {
-      const drift = await this.drift.update(monitor, result);
+      const vectors = await embedAnswers(monitor, result, this.embeddings, log);
+      const drift = await this.drift.update(monitor, result, vectors);
       if (drift !== undefined) result.drift = drift;
     } catch (error) {
       log.error({ err: error }, 'drift state could not be updated');

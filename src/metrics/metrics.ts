@@ -23,6 +23,11 @@ export const Label = {
   genAiRequestModel: 'gen_ai_request_model',
   genAiTokenType: 'gen_ai_token_type',
   errorType: 'error_type',
+  operation: 'operation',
+  requestModel: 'request_model',
+  responseModel: 'response_model',
+  fingerprint: 'fingerprint',
+  method: 'method',
 } as const;
 
 const monitorLabels = [Label.namespace, Label.monitor] as const;
@@ -49,6 +54,12 @@ export function createMetrics(registry: Registry) {
     probePassRatio: new Gauge({
       name: 'llm_monitor_probe_pass_ratio',
       help: 'Share of the probe\'s samples that passed all assertions in the latest run.',
+      labelNames: probeLabels,
+      registers,
+    }),
+    probePassRatioLowerBound: new Gauge({
+      name: 'llm_monitor_probe_pass_ratio_lower_bound',
+      help: '95% Wilson lower bound of the probe\'s pass ratio in the latest run; cautious when there are few samples.',
       labelNames: probeLabels,
       registers,
     }),
@@ -80,8 +91,45 @@ export function createMetrics(registry: Registry) {
     }),
     assertionResults: new Counter({
       name: 'llm_monitor_assertion_results_total',
-      help: 'Assertion outcomes by assertion kind and result (pass or fail).',
+      help: 'Assertion outcomes by assertion kind and result: pass, fail, or error when the assertion could not be evaluated.',
       labelNames: [...probeLabels, Label.assertion, Label.result],
+      registers,
+    }),
+    assertionRequests: new Counter({
+      name: 'llm_monitor_assertion_requests_total',
+      help: 'Requests that assertions sent besides the probe\'s own, by operation (embeddings, or chat for a judge), requested model and error_type (empty when it succeeded, else the failure reason).',
+      labelNames: [...monitorLabels, Label.target, Label.operation, Label.requestModel, Label.errorType],
+      registers,
+    }),
+    assertionTokens: new Counter({
+      name: 'llm_monitor_assertion_tokens_total',
+      help: 'Tokens used by the requests of assertions, by operation, requested model and type (input or output), as the provider reported them.',
+      labelNames: [...monitorLabels, Label.target, Label.operation, Label.requestModel, Label.tokenType],
+      registers,
+    }),
+    cost: new Counter({
+      name: 'llm_monitor_cost_dollars_total',
+      help: 'US dollars spent on probe requests, at the target\'s declared price or the built-in price of its model; absent for models without a price.',
+      labelNames: targetLabels,
+      registers,
+    }),
+    assertionCost: new Counter({
+      name: 'llm_monitor_assertion_cost_dollars_total',
+      help: 'US dollars spent on the requests of assertions (a judge model), at the built-in price of the requested model; absent for models without a price.',
+      labelNames: [...monitorLabels, Label.target, Label.operation, Label.requestModel],
+      registers,
+    }),
+    feedback: new Counter({
+      name: 'llm_monitor_feedback_total',
+      help: 'Ratings received on POST /v1/feedback, by rating: positive, negative or score.',
+      labelNames: [...monitorLabels, Label.target, 'rating'],
+      registers,
+    }),
+    feedbackScore: new Histogram({
+      name: 'llm_monitor_feedback_score',
+      help: 'Scores from 0 to 1 received on POST /v1/feedback with rating score.',
+      labelNames: [...monitorLabels, Label.target],
+      buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
       registers,
     }),
     tokens: new Counter({
@@ -94,6 +142,36 @@ export function createMetrics(registry: Registry) {
       name: 'llm_monitor_target_pass_ratio',
       help: 'Share of the target\'s samples that passed all assertions in the latest run.',
       labelNames: targetLabels,
+      registers,
+    }),
+    targetPassRatioLowerBound: new Gauge({
+      name: 'llm_monitor_target_pass_ratio_lower_bound',
+      help: '95% Wilson lower bound of the target\'s pass ratio in the latest run; cautious when there are few samples.',
+      labelNames: targetLabels,
+      registers,
+    }),
+    modelInfo: new Gauge({
+      name: 'llm_monitor_model_info',
+      help: 'Always 1: the model that served most of the target\'s answers in the latest run, by the model name in the responses and its system_fingerprint (OpenAI) or modelVersion (Gemini). Only the current identity has a series.',
+      labelNames: [...targetLabels, Label.responseModel, Label.fingerprint],
+      registers,
+    }),
+    driftScore: new Gauge({
+      name: 'llm_monitor_drift_score',
+      help: 'Drift of the probe\'s latest runs against its baseline, by method: ks_statistic (largest Kolmogorov–Smirnov D), ks_p_value and categorical_p_value (smallest p-values; low means drift), psi (largest population stability index), embedding_distance and embedding_threshold (cosine distance of the mean answer embedding from the baseline\'s, and its bootstrap threshold).',
+      labelNames: [...probeLabels, Label.method],
+      registers,
+    }),
+    driftDetected: new Gauge({
+      name: 'llm_monitor_drift_detected',
+      help: 'Whether a drift score of the probe passed its limit in the latest run (1) or not (0).',
+      labelNames: probeLabels,
+      registers,
+    }),
+    driftBaselineRuns: new Gauge({
+      name: 'llm_monitor_drift_baseline_runs',
+      help: 'Runs in the probe\'s drift baseline so far; drift is measured once it is full.',
+      labelNames: probeLabels,
       registers,
     }),
     targetErrorRatio: new Gauge({

@@ -4,7 +4,7 @@
  * exact labels, so the recorder remembers the label sets it used per monitor.
  */
 import type { Counter, Gauge, Histogram, LabelValues } from 'prom-client';
-import type { RunResult, SampleResult, TargetResult } from '../engine/result.js';
+import type { AssertionRequest, RunResult, SampleResult, TargetResult } from '../engine/result.js';
 import { Label, type Metrics } from './metrics.js';
 
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
@@ -24,6 +24,25 @@ export class MetricsRecorder {
     this.set(run.key, this.metrics.lastRunDuration, base, run.durationSeconds);
 
     for (const target of run.targets) this.recordTarget(run, target);
+    this.recordDrift(run);
+  }
+
+  private recordDrift(run: RunResult): void {
+    for (const drift of run.drift ?? []) {
+      const model = run.targets.find((t) => t.target === drift.target)?.model ?? '';
+      const labels = { [Label.namespace]: run.namespace, [Label.monitor]: run.name, [Label.target]: drift.target, [Label.model]: model, [Label.probe]: drift.probe };
+      this.set(run.key, this.metrics.driftBaselineRuns, labels, drift.baselineRuns);
+      if (drift.scores === undefined) continue;
+      this.set(run.key, this.metrics.driftDetected, labels, drift.finding === undefined ? 0 : 1);
+      this.set(run.key, this.metrics.driftScore, { ...labels, [Label.method]: 'ks_statistic' }, drift.scores.ks);
+      this.set(run.key, this.metrics.driftScore, { ...labels, [Label.method]: 'ks_p_value' }, drift.scores.ksPValue);
+      this.set(run.key, this.metrics.driftScore, { ...labels, [Label.method]: 'psi' }, drift.scores.psi);
+      this.set(run.key, this.metrics.driftScore, { ...labels, [Label.method]: 'categorical_p_value' }, drift.scores.categoricalPValue);
+      if (drift.embedding !== undefined) {
+        this.set(run.key, this.metrics.driftScore, { ...labels, [Label.method]: 'embedding_distance' }, drift.embedding.distance);
+        this.set(run.key, this.metrics.driftScore, { ...labels, [Label.method]: 'embedding_threshold' }, drift.embedding.threshold);
+      }
+    }
   }
 
   recordSkipped(namespace: string, name: string, key: string): void {
@@ -41,10 +60,17 @@ export class MetricsRecorder {
   private recordTarget(run: RunResult, target: TargetResult): void {
     const targetLabels = { [Label.namespace]: run.namespace, [Label.monitor]: run.name, [Label.target]: target.target, [Label.model]: target.model };
     this.set(run.key, this.metrics.targetPassRatio, targetLabels, target.passRate);
+    this.set(run.key, this.metrics.targetPassRatioLowerBound, targetLabels, target.passRateLowerBound);
+    if (target.identity !== undefined) {
+      const infoLabels = { ...targetLabels, [Label.responseModel]: target.identity.responseModel, [Label.fingerprint]: target.identity.fingerprint };
+      this.replaceSeries(run.key, this.metrics.modelInfo, targetLabels, infoLabels);
+      this.set(run.key, this.metrics.modelInfo, infoLabels, 1);
+    }
     this.set(run.key, this.metrics.targetErrorRatio, targetLabels, target.errorRate);
     this.set(run.key, this.metrics.targetHealthy, targetLabels, target.healthy ? 1 : 0);
     this.inc(run.key, this.metrics.tokens, { ...targetLabels, [Label.tokenType]: 'input' }, target.inputTokens);
     this.inc(run.key, this.metrics.tokens, { ...targetLabels, [Label.tokenType]: 'output' }, target.outputTokens);
+    if (target.costDollars !== undefined) this.inc(run.key, this.metrics.cost, targetLabels, target.costDollars);
 
     const genAi = {
       [Label.namespace]: run.namespace,
@@ -58,8 +84,12 @@ export class MetricsRecorder {
       const probeLabels = { ...targetLabels, [Label.probe]: probe.probe };
       this.set(run.key, this.metrics.probeSuccess, probeLabels, probe.passRate === 1 ? 1 : 0);
       this.set(run.key, this.metrics.probePassRatio, probeLabels, probe.passRate);
+      this.set(run.key, this.metrics.probePassRatioLowerBound, probeLabels, probe.passRateLowerBound);
       this.initializeSamples(run.key, probeLabels);
-      for (const sample of probe.samples) this.recordSample(run.key, probeLabels, genAi, sample);
+      for (const sample of probe.samples) {
+        this.recordSample(run.key, probeLabels, genAi, sample);
+        for (const request of sample.assertionRequests ?? []) this.recordAssertionRequest(run, target.target, request);
+      }
     }
   }
 
@@ -82,7 +112,28 @@ export class MetricsRecorder {
       this.observe(key, this.metrics.genAiTokenUsage, { ...genAi, [Label.genAiTokenType]: 'output' }, sample.usage.outputTokens);
     }
     for (const assertion of sample.assertions) {
-      this.inc(key, this.metrics.assertionResults, { ...probeLabels, [Label.assertion]: assertion.kind, [Label.result]: assertion.passed ? 'pass' : 'fail' });
+      const result = assertion.error !== undefined ? 'error' : assertion.passed ? 'pass' : 'fail';
+      this.inc(key, this.metrics.assertionResults, { ...probeLabels, [Label.assertion]: assertion.kind, [Label.result]: result });
+    }
+  }
+
+  /** Counts a request of an assertion apart from the probe's, and observes it in the GenAI duration histogram under its own operation name. */
+  private recordAssertionRequest(run: RunResult, target: string, request: AssertionRequest): void {
+    const base = { [Label.namespace]: run.namespace, [Label.monitor]: run.name, [Label.target]: target };
+    const labels = { ...base, [Label.operation]: request.operation, [Label.requestModel]: request.model };
+    this.inc(run.key, this.metrics.assertionRequests, { ...labels, [Label.errorType]: request.error ?? '' });
+    if (request.inputTokens !== undefined) this.inc(run.key, this.metrics.assertionTokens, { ...labels, [Label.tokenType]: 'input' }, request.inputTokens);
+    if (request.outputTokens !== undefined) this.inc(run.key, this.metrics.assertionTokens, { ...labels, [Label.tokenType]: 'output' }, request.outputTokens);
+    if (request.costDollars !== undefined) this.inc(run.key, this.metrics.assertionCost, labels, request.costDollars);
+    if (request.latencySeconds !== undefined) {
+      const genAi = {
+        ...base,
+        [Label.genAiOperation]: request.operation,
+        [Label.genAiProvider]: request.provider,
+        [Label.genAiRequestModel]: request.model,
+        [Label.errorType]: request.error ?? '',
+      };
+      this.observe(run.key, this.metrics.genAiOperationDuration, genAi, request.latencySeconds);
     }
   }
 
@@ -95,6 +146,19 @@ export class MetricsRecorder {
     for (const result of ['pass', 'fail', 'error']) {
       const labels = { ...probeLabels, [Label.result]: result };
       if (!this.knows(key, this.metrics.probeSamples, labels)) this.inc(key, this.metrics.probeSamples, labels, 0);
+    }
+  }
+
+  /** Removes the metric's series of the monitor that match `shared` but not `kept`, so that an info metric keeps one series. */
+  private replaceSeries(key: string, metric: AnyMetric, shared: Labels, kept: Labels): void {
+    const series = this.seriesByMonitor.get(key);
+    if (series === undefined) return;
+    const keptId = seriesId(metric, kept);
+    for (const [id, entry] of series) {
+      if (entry.metric !== metric || id === keptId) continue;
+      if (!Object.entries(shared).every(([name, value]) => entry.labels[name] === value)) continue;
+      metric.remove(entry.labels);
+      series.delete(id);
     }
   }
 

@@ -10,6 +10,8 @@ export const ConditionType = {
   Ready: 'Ready',
   /** Every target met the thresholds in the latest run. */
   Healthy: 'Healthy',
+  /** A probe's answers changed significantly against its baseline (only with spec.drift). */
+  Drifted: 'Drifted',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 

@@ -14,6 +14,7 @@ import type { OperatorMetrics } from '../metrics/operator-metrics.js';
 import { HealthReason, ReadyReason } from '../reasons.js';
 import { ConditionType, findCondition, setCondition, type ConditionInput } from './conditions.js';
 import type { EventRecorder, InvolvedObject } from './events.js';
+import { BudgetExceededError } from '../signals/budget.js';
 import { IdentityEvents } from './identity-events.js';
 import type { KubeSecretResolver } from './kube-secrets.js';
 import type { AlertRules } from './prometheus-rules.js';
@@ -101,7 +102,8 @@ export class Controller {
   async onRunFailed(monitor: ResolvedMonitor, error: Error): Promise<void> {
     const object = this.options.getMonitor(monitor.namespace, monitor.name);
     if (object === undefined) return;
-    await this.setReady(object, { type: ConditionType.Ready, status: 'False', reason: ReadyReason.SecretNotFound, message: error.message });
+    const reason = error instanceof BudgetExceededError ? ReadyReason.BudgetExceeded : ReadyReason.SecretNotFound;
+    await this.setReady(object, { type: ConditionType.Ready, status: 'False', reason, message: error.message });
   }
 
   private async reconcile(key: string): Promise<void> {

@@ -8,6 +8,7 @@ import { formatPercent, formatSeconds } from '../engine/format.js';
 import type { RunResult } from '../engine/result.js';
 import { HealthReason } from '../reasons.js';
 import { ConditionType, setCondition, type ConditionInput } from './conditions.js';
+import { driftedCondition } from './drift-condition.js';
 
 /** Status.targets is bounded like spec.targets (16), so one monitor's status stays small. */
 const maxTargetsInStatus = 16;
@@ -36,11 +37,20 @@ export function statusAfterRun(previous: LLMMonitorStatus | undefined, run: RunR
     passRate: formatPercent(run.passRate),
     errorRate: formatPercent(run.errorRate),
     targets: run.targets.slice(0, maxTargetsInStatus).map((t) => {
-      const target: TargetStatus = { name: t.target, passRate: formatPercent(t.passRate), errorRate: formatPercent(t.errorRate), healthy: t.healthy };
+      const target: TargetStatus = {
+        name: t.target,
+        passRate: formatPercent(t.passRate),
+        passRateLowerBound: formatPercent(t.passRateLowerBound),
+        errorRate: formatPercent(t.errorRate),
+        healthy: t.healthy,
+      };
       if (t.latencyP95Seconds !== undefined) target.latencyP95 = formatSeconds(t.latencyP95Seconds);
       return target;
     }),
   };
+  const drifted = driftedCondition(run, generation);
+  if (drifted !== undefined) status.conditions = setCondition(status.conditions, drifted, now);
+  else status.conditions = status.conditions?.filter((c) => c.type !== ConditionType.Drifted);
   if (generation !== undefined) status.observedGeneration = generation;
   if (run.latencyP95Seconds !== undefined) status.latencyP95 = formatSeconds(run.latencyP95Seconds);
   else delete status.latencyP95;

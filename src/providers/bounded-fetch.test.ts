@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -28,6 +29,15 @@ function handle(request: http.IncomingMessage, response: http.ServerResponse): v
       response.write('data: {"first":true}\n\n');
       for (let i = 0; i < 100; i++) response.write(`data: ${'z'.repeat(50)}\n`);
       response.end('\n');
+      return;
+    case '/json/gzip-large': {
+      // Compressed, it declares a length within the limit; decompressed, it is four times the limit.
+      const body = gzipSync(JSON.stringify({ text: 'x'.repeat(limitBytes * 4) }));
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.length }).end(body);
+      return;
+    }
+    case '/json/declared-small':
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': 13 }).end('{"text":"ok"}');
       return;
     case '/redirect':
       response.writeHead(302, { location: '/json/small' }).end();
@@ -70,6 +80,18 @@ describe('createBoundedFetch', () => {
 
   it('fails a body over the limit', async () => {
     const error = await readFailure('/json/large');
+
+    expect(errorChain(error).some((item) => item instanceof ResponseTooLargeError)).toBe(true);
+  });
+
+  it('passes a body with a declared length within the limit', async () => {
+    const response = await boundedFetch(`${baseURL}/json/declared-small`);
+
+    expect(await response.json()).toEqual({ text: 'ok' });
+  });
+
+  it('fails a compressed body that grows over the limit', async () => {
+    const error = await readFailure('/json/gzip-large');
 
     expect(errorChain(error).some((item) => item instanceof ResponseTooLargeError)).toBe(true);
   });

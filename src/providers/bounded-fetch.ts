@@ -29,7 +29,7 @@ export function createBoundedFetch(limitBytes = maxBufferedBytes): typeof fetch 
 
 /** Wraps the body so that reading it fails with ResponseTooLargeError past the limit. */
 export function limitResponseBody(response: Response, limitBytes: number): Response {
-  if (response.body === null) return response;
+  if (response.body === null || declaredWithinLimit(response, limitBytes)) return response;
 
   const contentType = response.headers.get('content-type') ?? '';
   const counter = contentType.includes('text/event-stream') ? new EventSizeCounter() : new TotalSizeCounter();
@@ -46,6 +46,21 @@ export function limitResponseBody(response: Response, limitBytes: number): Respo
   );
 
   return new Response(limited, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
+ * Returns whether the response declares a Content-Length within the limit
+ * and is not compressed. fetch delivers no more body bytes than the declared
+ * length, so such a body cannot pass the limit and skips the counting stream,
+ * which costs a TransformStream and a new Response per call. A compressed
+ * body is decompressed by fetch and can grow past its declared length.
+ */
+function declaredWithinLimit(response: Response, limitBytes: number): boolean {
+  const length = response.headers.get('content-length');
+  if (length === null || !/^\d+$/.test(length)) return false;
+  const encoding = response.headers.get('content-encoding');
+  if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return false;
+  return Number(length) <= limitBytes;
 }
 
 interface SizeCounter {

@@ -9,7 +9,7 @@
  */
 import {
   ApiError,
-  GoogleGenAI,
+  type GoogleGenAI,
   type Content,
   type GenerateContentConfig,
   type GenerateContentParameters,
@@ -20,6 +20,7 @@ import type { FinishReason } from '../api/types.js';
 import { FailureReason } from '../reasons.js';
 import { AnswerBuilder, finishReasonFields } from './answer.js';
 import { CallContext } from './call-context.js';
+import { createGeminiClient } from './gemini-client.js';
 import { asRecord, asString, optionalField, parseJson, type JsonRecord } from './json-fields.js';
 import { toProbeError, type ProviderErrorDescription } from './probe-failure.js';
 import type { ChatParameters, ChatRequest, ChatResponse, Provider, ProviderOptions, TokenUsage } from './provider.js';
@@ -27,20 +28,7 @@ import { parseProtobufDuration } from './retry-after.js';
 
 /** Creates the client of one target, which reuses one SDK client for every call. */
 export function createGeminiProvider(options: ProviderOptions): Provider {
-  const client = new GoogleGenAI({
-    // Without a key the SDK would read GOOGLE_API_KEY from the environment or
-    // fall back to Google application default credentials, which query the
-    // cloud metadata server. A placeholder prevents both, and the empty header
-    // below takes the place of the key header, which the SDK then does not add.
-    apiKey: options.apiKey ?? 'no-key',
-    // Explicit, so that GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch APIs.
-    vertexai: false,
-    // No retryOptions, so the SDK sends each request once.
-    httpOptions: {
-      ...(options.baseURL === undefined ? {} : { baseUrl: options.baseURL }),
-      ...(options.apiKey === undefined ? { headers: { 'x-goog-api-key': '' } } : {}),
-    },
-  });
+  const client = createGeminiClient(options);
 
   return {
     name: 'gemini',

@@ -12,8 +12,8 @@ import type {
 import type { FinishReason } from '../api/types.js';
 import { FailureReason } from '../reasons.js';
 import { AnswerBuilder, finishReasonFields, type AnswerMetadata } from './answer.js';
-import { createBoundedFetch } from './bounded-fetch.js';
 import { CallContext } from './call-context.js';
+import { createOpenAIClient } from './openai-client.js';
 import { asRecord, asString, optionalField } from './json-fields.js';
 import { readJsonInsteadOfStream } from './json-instead-of-stream.js';
 import { errorInResponseProbeError, jsonDocumentMessage, toProbeError, type ProviderErrorDescription } from './probe-failure.js';
@@ -22,24 +22,7 @@ import { retryAfterFromHeaders } from './retry-after.js';
 
 /** Creates the client of one target, which reuses one SDK client for every call. */
 export function createOpenAIProvider(options: ProviderOptions): Provider {
-  const client = new OpenAI({
-    // The SDK requires a key. Without one, a placeholder satisfies it and the
-    // null header below keeps it off the wire (keyless local servers).
-    apiKey: options.apiKey ?? 'no-key',
-    ...(options.apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
-    // null, not undefined, so the SDK does not read OPENAI_BASE_URL,
-    // OPENAI_ADMIN_KEY, OPENAI_ORG_ID or OPENAI_PROJECT_ID from the environment.
-    // The target alone sets where its requests go and which credentials they carry.
-    baseURL: options.baseURL ?? null,
-    adminAPIKey: null,
-    organization: null,
-    project: null,
-    // Retries would hide the latency users feel, so the engine decides about retries.
-    maxRetries: 0,
-    // Off because failures are reported as ProbeErrors, which the SDK's log lines would repeat.
-    logLevel: 'off',
-    fetch: createBoundedFetch(),
-  });
+  const client = createOpenAIClient(options);
 
   return {
     name: 'openai',

@@ -8,6 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+import { feedbackPath, handleFeedback, type FeedbackOptions } from './feedback.js';
+
 export interface HttpServerOptions {
   registry: Registry;
   host: string;
@@ -16,6 +18,8 @@ export interface HttpServerOptions {
   notReadyReason?: () => string | undefined;
   /** Returns undefined when healthy, or the reason it is not. */
   unhealthyReason?: () => string | undefined;
+  /** Serves POST /v1/feedback when set. */
+  feedback?: FeedbackOptions;
 }
 
 export interface RunningHttpServer {
@@ -27,6 +31,12 @@ export interface RunningHttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
+    if (path === feedbackPath && options.feedback !== undefined) {
+      handleFeedback(request, response, options.feedback).catch(() => {
+        if (!response.headersSent) response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"request failed"}');
+      });
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

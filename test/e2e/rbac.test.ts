@@ -256,6 +256,7 @@ describe('chart RBAC in cluster-wide mode', () => {
     { request: `update secrets -n ${other}`, allowed: false },
     { request: `update llmmonitors.llmmonitor.dev -n ${other}`, allowed: false },
     { request: 'list configmaps --all-namespaces', allowed: false },
+    { request: `patch configmaps -n ${other}`, allowed: true },
   ])('can-i $request: $allowed', async ({ request, allowed }) => {
     expect(await canI(installed.kubeconfigPath, request.split(' '))).toBe(allowed);
   });

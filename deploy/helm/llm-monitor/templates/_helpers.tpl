@@ -73,6 +73,10 @@ disabled. test/e2e/rbac.test.ts runs the operator with exactly these rules.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
+# Drift baselines live in one ConfigMap per monitor, written with server-side apply.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "create", "patch"]
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["prometheusrules"]
   verbs: ["create", "patch", "delete"]

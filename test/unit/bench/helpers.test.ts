@@ -1,0 +1,151 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { parseOperatorLine } from '../../../bench/measure-operator.js';
+import { childCpuSeconds, promptfooConfig, promptfooSummary } from '../../../bench/measure-promptfoo.js';
+import { fullPlan, parseBenchArgs, quickPlan } from '../../../bench/plan.js';
+import { benchChatBody, benchMonitor } from '../../../bench/probe.js';
+import { renderMarkdown, targetChecks, type BenchResults } from '../../../bench/report.js';
+import { countSeries } from '../../../bench/scrape.js';
+import { median, nearestRank, ratio } from '../../../bench/stats.js';
+import { createOpenAIProvider } from '../../../src/providers/openai.js';
+
+describe('bench statistics', () => {
+  it.each([
+    [[5, 1, 3, 2, 4], 0.5, 3],
+    [[5, 1, 3, 2, 4], 0.99, 5],
+    [[5, 1, 3, 2, 4], 0, 1],
+    [[7], 0.99, 7],
+  ])('nearestRank(%j, %d) is %d', (values, q, expected) => {
+    expect(nearestRank(values, q)).toBe(expected);
+  });
+
+  it('has no quantile or ratio without data', () => {
+    expect(nearestRank([], 0.5)).toBeUndefined();
+    expect(median([])).toBeUndefined();
+    expect(ratio(1, 0)).toBeUndefined();
+    expect(ratio(9, 10)).toBe(0.9);
+  });
+});
+
+describe('bench probe', () => {
+  it('is the same request body that the OpenAI provider sends', async () => {
+    let received = '';
+    const server = createServer((request, response) => {
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (received += chunk));
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'bench-model', choices: [{ index: 0, message: { role: 'assistant', content: 'Paris' }, finish_reason: 'stop' }] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const monitor = benchMonitor({ name: 'body', simulatorUrl: url, concurrency: 1, samples: 1, stream: false });
+      const target = monitor.targets[0];
+      const probe = monitor.probes[0];
+      if (target?.baseURL === undefined || probe === undefined) throw new Error('the bench monitor has no target or probe');
+      await createOpenAIProvider({ baseURL: target.baseURL }).chat({
+        model: target.model,
+        messages: probe.messages,
+        parameters: { ...target.parameters, ...probe.parameters },
+        stream: probe.stream,
+        timeoutMs: target.timeoutMs,
+      });
+      expect(JSON.parse(received)).toEqual(JSON.parse(benchChatBody()));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('points promptfoo at the simulator with the same question and caching off', () => {
+    const config = promptfooConfig('http://127.0.0.1:1234') as { providers: Array<{ config: { apiBaseUrl: string } }>; prompts: string[] };
+    expect(config.providers[0]?.config.apiBaseUrl).toBe('http://127.0.0.1:1234/v1');
+    expect(config.prompts).toEqual([(JSON.parse(benchChatBody()) as { messages: Array<{ content: string }> }).messages[0]?.content]);
+  });
+});
+
+describe('bench output parsing', () => {
+  it('reads the children CPU time from bash times', () => {
+    expect(childCpuSeconds('0m0.010s 0m0.002s\n1m2.500s 0m0.500s\n')).toBeCloseTo(63, 6);
+  });
+
+  it('reads promptfoo summary counts', () => {
+    expect(promptfooSummary('...\nResults: ✓ 2999 passed, 1 failed, 0 errors (99.97%)\n')).toEqual({ passed: 2999, failed: 1, errors: 0 });
+    expect(promptfooSummary('nothing here')).toEqual({ passed: undefined, failed: undefined, errors: undefined });
+  });
+
+  it('reads the operator figures line among other output', () => {
+    const line = 'stdout | test/e2e/bench-operator.test.ts\nBENCH_OPERATOR {"monitors":50,"writesWhileIdle":0}\n';
+    expect(parseOperatorLine(line)).toEqual({ monitors: 50, writesWhileIdle: 0 });
+    expect(() => parseOperatorLine('no figures')).toThrow(/BENCH_OPERATOR/);
+  });
+
+  it('counts samples, not comments, in /metrics text', () => {
+    expect(countSeries('# HELP a x\n# TYPE a gauge\na{b="1"} 1\na{b="2"} 2\n')).toBe(2);
+  });
+});
+
+describe('bench plan', () => {
+  it.each([
+    [[], 'full'],
+    [['--quick'], 'quick'],
+  ])('parses %j as %s mode', (argv, mode) => {
+    expect(parseBenchArgs(argv).plan.mode).toBe(mode);
+  });
+
+  it('drops the parts the flags skip', () => {
+    const { plan } = parseBenchArgs(['--skip-promptfoo', '--skip-operator', '--skip-scale', '--no-wait']);
+    expect(plan).toMatchObject({ promptfoo: undefined, operator: false, scale: [], waitForQuietSeconds: 0 });
+  });
+
+  it('compares promptfoo with a pipeline case of the same latency and concurrency', () => {
+    const plan = fullPlan();
+    expect(plan.throughput).toContainEqual(expect.objectContaining({ latency: plan.promptfoo?.latency, concurrency: plan.promptfoo?.concurrency }));
+  });
+
+  it('keeps the measured window at one whole interval after one and a half', () => {
+    for (const testCase of [...quickPlan().scale, ...fullPlan().scale]) {
+      const intervalSeconds = 60 / testCase.compression;
+      expect(testCase.windowSeconds).toBe(intervalSeconds);
+      expect(testCase.settleSeconds).toBe(intervalSeconds * 1.5);
+    }
+  });
+});
+
+describe('bench report', () => {
+  const results: BenchResults = {
+    mode: 'full',
+    command: 'npm run bench',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    machine: { cores: 2, cpuModel: 'test CPU', memoryGiB: 8, node: 'v20.18.0' },
+    load: { beforeRun: 0.5, quiet: true, during: { min: 0.4, max: 1.2, mean: 0.8 } },
+    throughput: [
+      {
+        latency: '100ms',
+        concurrency: 50,
+        durationSeconds: 20,
+        pipeline: { probesPerSecond: 460, probes: 9200, failed: 0, cpuMsPerProbe: 1, cores: 0.46, peakRssMiB: 100 },
+        autocannon: { requestsPerSecond: 500, requests: 10000, failed: 0, seconds: 20 },
+        ratio: 0.92,
+      },
+    ],
+    scale: [],
+    errors: [],
+  };
+
+  it('checks each target against its limit', () => {
+    expect(targetChecks(results)).toEqual([expect.objectContaining({ value: '92.0%', met: true })]);
+    const slower = { ...results, throughput: [{ ...results.throughput[0]!, ratio: 0.8 }] };
+    expect(targetChecks(slower)).toEqual([expect.objectContaining({ value: '80.0%', met: false })]);
+  });
+
+  it('names the machine, the load and the command', () => {
+    const markdown = renderMarkdown(results);
+    expect(markdown).toContain('2 cores (test CPU)');
+    expect(markdown).toContain('`npm run bench`');
+    expect(markdown).toContain('0.50 at the start');
+    expect(markdown).toContain('| 100ms | 50 | 460 | 500 | 92.0% |');
+  });
+});
