@@ -1,14 +1,26 @@
-// Prints vitest's JSON results as the one closing line CI reads: "N passed, N failed".
+// Adds up vitest's JSON results and prints the one closing line CI reads:
+// "N passed, N failed". Exits non-zero when a test failed, a file is
+// missing, or no test ran at all.
 import { readFileSync } from 'node:fs';
 
-const path = process.argv[2];
-let report;
-try {
-  report = JSON.parse(readFileSync(path, 'utf8'));
-} catch (error) {
-  console.error(`cannot read test results from ${path}: ${error.message}`);
-  process.exit(1);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let total = 0;
+let missing = false;
+for (const path of process.argv.slice(2)) {
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + report.numTodoTests;
+    total += report.numTotalTests;
+    // A file that failed to load counts no test, so count failed suites too.
+    failed += report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? report.numFailedTestSuites : 0;
+  } catch (error) {
+    console.error(`cannot read test results from ${path}: ${error.message}`);
+    missing = true;
+  }
 }
-const skipped = report.numPendingTests + report.numTodoTests;
-console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
-process.exit(report.numFailedTests > 0 || report.numTotalTests === 0 ? 1 : 0);
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || total === 0 || missing ? 1 : 0);
