@@ -73,6 +73,7 @@ describe('bench output parsing', () => {
 
   it('reads promptfoo summary counts', () => {
     expect(promptfooSummary('...\nResults: ✓ 2999 passed, 1 failed, 0 errors (99.97%)\n')).toEqual({ passed: 2999, failed: 1, errors: 0 });
+    expect(promptfooSummary('1 passed, 0 failed, 0 errors\nResults: ✓ 30 passed, 0 failed, 0 errors')).toEqual({ passed: 30, failed: 0, errors: 0 });
     expect(promptfooSummary('nothing here')).toEqual({ passed: undefined, failed: undefined, errors: undefined });
   });
 

@@ -1,0 +1,47 @@
+/** N monitors on their schedules in one worker process, then GET /metrics from this process. */
+import { resolve } from 'node:path';
+import type { ScaleCase } from './plan.js';
+import { scrapeMetrics, type ScrapeResult } from './scrape.js';
+import { startSimulatorProcess } from './simulator-process.js';
+import { startWorker } from './worker-process.js';
+import type { ScaleInput, ScaleResult } from './workers/scale.js';
+
+export interface ScaleFigures extends ScaleCase {
+  run: ScaleResult & { cpuMsPerProbe: number | undefined; expectedProbes: number };
+  scrape: ScrapeResult;
+}
+
+/** Simulated model latency for the scale runs. */
+export const scaleLatency = '100ms';
+
+export async function measureScale(root: string, distDir: string, testCase: ScaleCase, nodeArgs: string[] = []): Promise<ScaleFigures> {
+  const simulator = await startSimulatorProcess({ latency: scaleLatency, root });
+  try {
+    const input: ScaleInput = {
+      simulatorUrl: simulator.url,
+      monitors: testCase.monitors,
+      interval: testCase.interval,
+      jitter: testCase.jitter,
+      settleMs: testCase.settleSeconds * 1000,
+      windowMs: testCase.windowSeconds * 1000,
+    };
+    const worker = startWorker<ScaleResult>(resolve(distDir, 'bench/workers/scale.js'), input, { nodeArgs });
+    const ready = await Promise.race([worker.next('ready'), worker.result]);
+    const metricsUrl = String((ready as { metricsUrl?: unknown }).metricsUrl);
+    const scrape = await scrapeMetrics(metricsUrl, testCase.scrapes);
+    worker.send({ type: 'stop' });
+    const run = await worker.result;
+    const intervalSeconds = 60 / testCase.compression;
+    return {
+      ...testCase,
+      run: {
+        ...run,
+        cpuMsPerProbe: run.probes > 0 ? (run.cpuSeconds * 1000) / run.probes : undefined,
+        expectedProbes: Math.round((testCase.monitors * testCase.windowSeconds) / intervalSeconds),
+      },
+      scrape,
+    };
+  } finally {
+    await simulator.close();
+  }
+}
