@@ -34,7 +34,8 @@ let compiledSpec: ValidateFunction | undefined;
 
 function specValidator(): ValidateFunction {
   if (compiledSpec === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // verbose keeps each error's schema, so a type error can name the expected form of a duration or percentage.
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     compiledSpec = ajv.compile(specSchema);
   }
   return compiledSpec;
@@ -130,8 +131,12 @@ function toIssue(error: ErrorObject): ValidationIssue {
       return { path, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
     case 'pattern':
       return { path, message: patternMessage(String(params.pattern)) };
-    case 'type':
-      return { path, message: `must be ${article(String(params.type))}` };
+    case 'type': {
+      const pattern = (error.parentSchema as { pattern?: unknown } | undefined)?.pattern;
+      const form = typeof pattern === 'string' ? patternMessages.get(pattern) : undefined;
+      // "must be a string" alone leaves `timeout: 5` or `minPassRate: 0.9` puzzling; the form says what to write.
+      return { path, message: form === undefined ? `must be ${article(String(params.type))}` : `must be a string that ${form.replace(/^must be /, 'is ')}` };
+    }
     case 'minItems':
       return { path, message: `must have at least ${String(params.limit)} item(s)` };
     case 'maxItems':
