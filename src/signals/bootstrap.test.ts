@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { bootstrapDriftThreshold } from './bootstrap.js';
 import { cosineDistance, meanVector } from './cosine.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../util/random.js';
 
 function noisyVectors(count: number, centre: readonly number[], spread: number, seed: number): number[][] {
   const random = seededRandom(seed);

@@ -4,7 +4,7 @@
  */
 import { quantile } from '../engine/statistics.js';
 import { cosineDistance, meanVector } from './cosine.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../util/random.js';
 
 export interface BootstrapOptions {
   /** Number of resamples. Default 200. */

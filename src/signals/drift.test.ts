@@ -4,7 +4,7 @@ import type { ProbeResult, RunResult, SampleResult } from '../engine/result.js';
 import { compareRuns, defaultDriftLimits, driftFinding } from './drift.js';
 import type { ProbeObservation } from './drift-observation.js';
 import { addRun, emptyDriftState } from './drift-state.js';
-import { seededRandom } from './random.js';
+import { seededRandom } from '../util/random.js';
 
 const random = seededRandom(5);
 

@@ -1,17 +1,6 @@
-/** A seeded pseudo-random generator returning numbers in [0, 1). */
-export type Random = () => number;
+import type { Random } from '../util/random.js';
 
-/** Creates the mulberry32 generator: small, fast and good enough for picking requests. */
-export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as createRandom, type Random } from '../util/random.js';
 
 /**
  * Decides, request by request, whether an injection with the given rate hits.

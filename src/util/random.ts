@@ -1,9 +1,10 @@
 /**
- * A seeded pseudo-random number generator, so that bootstrap thresholds are
- * the same on every run and in every test. Not for anything secret.
+ * A seeded pseudo-random number generator, so that drift bootstrap thresholds
+ * and the simulator's random fault selection repeat on every run and in every
+ * test. Not for anything secret.
  */
 
-/** Returns numbers uniform in [0, 1). The sequence depends only on the 32-bit seed. */
+/** A generator of numbers uniform in [0, 1), whose sequence depends only on the 32-bit seed. */
 export type Random = () => number;
 
 /** Mulberry32 (Tommy Ettinger, public domain): 32 bits of state, fast, and good enough for resampling. */
