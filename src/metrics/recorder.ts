@@ -94,7 +94,7 @@ export class MetricsRecorder {
   }
 
   private recordSample(key: string, probeLabels: Labels, genAi: Labels, sample: SampleResult): void {
-    const result = sample.error !== undefined ? 'error' : sample.passed ? 'pass' : 'fail';
+    const result = outcomeLabel(sample);
     this.inc(key, this.metrics.probeSamples, { ...probeLabels, [Label.result]: result });
 
     if (sample.error !== undefined) {
@@ -112,7 +112,7 @@ export class MetricsRecorder {
       this.observe(key, this.metrics.genAiTokenUsage, { ...genAi, [Label.genAiTokenType]: 'output' }, sample.usage.outputTokens);
     }
     for (const assertion of sample.assertions) {
-      const result = assertion.error !== undefined ? 'error' : assertion.passed ? 'pass' : 'fail';
+      const result = outcomeLabel(assertion);
       this.inc(key, this.metrics.assertionResults, { ...probeLabels, [Label.assertion]: assertion.kind, [Label.result]: result });
     }
   }
@@ -194,4 +194,10 @@ export class MetricsRecorder {
 
 function seriesId(metric: AnyMetric, labels: Labels): string {
   return `${(metric as unknown as { name: string }).name}\u0000${Object.values(labels).join('\u0000')}`;
+}
+
+/** Returns the result label of a sample or an assertion: error when it could not be judged, else pass or fail. */
+function outcomeLabel(outcome: { error?: unknown; passed: boolean }): 'error' | 'pass' | 'fail' {
+  if (outcome.error !== undefined) return 'error';
+  return outcome.passed ? 'pass' : 'fail';
 }
