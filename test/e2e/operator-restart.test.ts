@@ -9,8 +9,12 @@ import { ControlPlane } from './setup/control-plane.js';
 /**
  * Restarts kube-apiserver and etcd of a control plane of its own while the
  * operator runs, and checks that no monitor is lost and none is scheduled
- * twice. Leader election keeps its defaults (15 s lease, 10 s renew
- * deadline), which outlast an API server restart of about 6 s.
+ * twice. An API server restart takes about 6 s on an idle machine but
+ * took more than the default 10 s renew deadline on a loaded CI machine, so
+ * the leader stepped down and started probing a second time. The lease
+ * timings here are longer than any restart seen, so the test checks
+ * that the replica keeps its leadership and its schedule, not how fast this
+ * machine restarts etcd.
  */
 const namespace = 'restart-e2e';
 const intervalSeconds = 2;
@@ -62,7 +66,12 @@ beforeAll(async () => {
     simulatorMonitor(namespace, name, simulator.url, { probes: [{ name: 'p', messages: [{ role: 'user', content: `Paris ${name}` }], samples: 1 }] }),
   );
   await kubectl(['apply', '-f', '-'], monitors.map((m) => stringify(m)).join('---\n'));
-  operator = await startOperator(controlPlane.kubeconfigPath, ['--namespace', namespace, '--leader-election-namespace', namespace]);
+  operator = await startOperator(controlPlane.kubeconfigPath, [
+    '--namespace', namespace,
+    '--leader-election-namespace', namespace,
+    '--lease-duration', '90s',
+    '--renew-deadline', '60s',
+  ]);
   await eventually('every monitor ran', async () => {
     const times = await lastRunTimes();
     return Object.values(times).length === 3 && Object.values(times).every((t) => t !== undefined) ? true : undefined;
@@ -77,7 +86,9 @@ afterAll(async () => {
 
 describe('operator across control plane restarts', () => {
   it('keeps every monitor on schedule across an API server restart', async () => {
+    const started = Date.now();
     await controlPlane.restartApiServer();
+    console.log(`kube-apiserver restarted in ${Date.now() - started} ms`);
 
     await expectRunsAtInterval(['one', 'two', 'three'], 10);
     const before = await lastRunTimes();
@@ -93,7 +104,9 @@ describe('operator across control plane restarts', () => {
   });
 
   it('keeps every monitor on schedule across an etcd restart', async () => {
+    const started = Date.now();
     await controlPlane.restartEtcd();
+    console.log(`etcd restarted in ${Date.now() - started} ms`);
 
     await expectRunsAtInterval(['one', 'two', 'three', 'four'], 10);
     await kubectl(['-n', namespace, 'delete', 'llmmonitor', 'four']);
