@@ -47,6 +47,17 @@ export const ReadyReason = {
 } as const;
 export type ReadyReason = (typeof ReadyReason)[keyof typeof ReadyReason];
 
+/** Why a scheduled run did not start. The label of llm_monitor_runs_not_started_total. */
+export const RunNotStartedReason = {
+  /** An API key in targets[].apiKeySecretRef could not be read. */
+  SecretNotFound: 'SecretNotFound',
+  /** The projected spend of 30 days exceeds spec.budget.monthlyDollars. */
+  BudgetExceeded: 'BudgetExceeded',
+  /** The provider's client could not be built from the target's settings. */
+  ProviderSetupFailed: 'ProviderSetupFailed',
+} as const;
+export type RunNotStartedReason = (typeof RunNotStartedReason)[keyof typeof RunNotStartedReason];
+
 /** Whether a monitor's thresholds were met in its latest run. Used by the Healthy condition. */
 export const HealthReason = {
   ThresholdsMet: 'ThresholdsMet',
@@ -86,6 +97,8 @@ export const AssertionErrorReason = {
   JudgeUnavailable: 'JudgeUnavailable',
   /** The Secret of an assertion's own model (an embedding or judge model) is missing. */
   SecretNotFound: 'SecretNotFound',
+  /** minConfidence on an answer whose response has no token log-probabilities. */
+  LogprobsUnavailable: 'LogprobsUnavailable',
 } as const;
 export type AssertionErrorReason = (typeof AssertionErrorReason)[keyof typeof AssertionErrorReason];
 

@@ -12,7 +12,8 @@ import type { Provider, ProviderFactory, ProviderOptions } from '../providers/pr
 import type { ProviderName } from '../api/types.js';
 import { Scheduler } from '../schedule/index.js';
 import type { Redactor } from '../secrets/redactor.js';
-import type { SecretResolver } from '../secrets/secrets.js';
+import { SecretNotFoundError, type SecretResolver } from '../secrets/secrets.js';
+import { RunNotStartedReason } from '../reasons.js';
 import type { RunResult } from './result.js';
 import { embeddingClients } from '../providers/embedding-registry.js';
 import type { EmbeddingClientFactory } from '../providers/embeddings.js';
@@ -124,6 +125,7 @@ export class MonitorRunner {
     const log = this.options.logger.child({ namespace: monitor.namespace, monitor: monitor.name });
     const blocked = this.overBudget.get(monitor.key);
     if (blocked !== undefined) {
+      this.options.recorder?.recordNotStarted(monitor.namespace, monitor.name, monitor.key, RunNotStartedReason.BudgetExceeded);
       this.options.onRunFailed?.(monitor, new BudgetExceededError(blocked.message));
       return undefined;
     }
@@ -133,6 +135,8 @@ export class MonitorRunner {
       providers = await this.providersFor(monitor);
     } catch (error) {
       log.warn({ err_message: (error as Error).message }, 'run not started');
+      const reason = error instanceof SecretNotFoundError ? RunNotStartedReason.SecretNotFound : RunNotStartedReason.ProviderSetupFailed;
+      this.options.recorder?.recordNotStarted(monitor.namespace, monitor.name, monitor.key, reason);
       this.options.onRunFailed?.(monitor, error as Error);
       return undefined;
     }

@@ -198,6 +198,12 @@ export function createMetrics(registry: Registry) {
       labelNames: monitorLabels,
       registers,
     }),
+    runsNotStarted: new Counter({
+      name: 'llm_monitor_runs_not_started_total',
+      help: 'Runs that could not start, by reason: SecretNotFound (an API key could not be read) or BudgetExceeded.',
+      labelNames: [...monitorLabels, Label.reason],
+      registers,
+    }),
     lastRunTimestamp: new Gauge({
       name: 'llm_monitor_last_run_timestamp_seconds',
       help: 'Unix time at which the monitor\'s latest completed run started.',

@@ -5,6 +5,7 @@
  */
 import type { Counter, Gauge, Histogram, LabelValues } from 'prom-client';
 import type { AssertionRequest, RunResult, SampleResult, TargetResult } from '../engine/result.js';
+import type { RunNotStartedReason } from '../reasons.js';
 import { Label, type Metrics } from './metrics.js';
 
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
@@ -47,6 +48,10 @@ export class MetricsRecorder {
 
   recordSkipped(namespace: string, name: string, key: string): void {
     this.inc(key, this.metrics.runsSkipped, { [Label.namespace]: namespace, [Label.monitor]: name });
+  }
+
+  recordNotStarted(namespace: string, name: string, key: string, reason: RunNotStartedReason): void {
+    this.inc(key, this.metrics.runsNotStarted, { [Label.namespace]: namespace, [Label.monitor]: name, [Label.reason]: reason });
   }
 
   /** Removes every series of the monitor, so a deleted monitor leaves nothing behind in /metrics. */
