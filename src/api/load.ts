@@ -8,7 +8,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ValidationError, validateMonitor } from './validate.js';
-import { kind, monitorKey, type LLMMonitor } from './types.js';
+import { group, kind, monitorKey, type LLMMonitor } from './types.js';
 
 /** A file that cannot be read or parsed. */
 export class ManifestError extends Error {
@@ -118,6 +118,11 @@ async function loadFile(file: string, result: LoadResult): Promise<void> {
     }
     if (value === null || value === undefined) return;
     const documentKind = typeof value === 'object' && !Array.isArray(value) ? (value as { kind?: unknown }).kind : undefined;
+    const misspelt = misspeltKind(value, documentKind);
+    if (misspelt !== undefined) {
+      result.errors.push(new ManifestError(`${source}: ${misspelt}`));
+      return;
+    }
     if (documentKind !== kind) {
       result.skipped.push({ source, kind: typeof documentKind === 'string' ? documentKind : '(none)' });
       return;
@@ -129,6 +134,20 @@ async function loadFile(file: string, result: LoadResult): Promise<void> {
       result.errors.push(error);
     }
   });
+}
+
+/**
+ * A document of this project's API group, or one whose kind differs from LLMMonitor only in case, is
+ * meant to be a monitor: skipping it quietly would lose the monitor, so it is an error instead.
+ */
+function misspeltKind(value: unknown, documentKind: unknown): string | undefined {
+  if (documentKind === kind) return undefined;
+  const apiVersion = typeof value === 'object' && value !== null ? (value as { apiVersion?: unknown }).apiVersion : undefined;
+  const ours = typeof apiVersion === 'string' && apiVersion.startsWith(`${group}/`);
+  const lookalike = typeof documentKind === 'string' && documentKind.toLowerCase() === kind.toLowerCase();
+  if (!ours && !lookalike) return undefined;
+  const found = typeof documentKind === 'string' ? `"${documentKind}"` : 'missing';
+  return `kind: ${found} is not a kind of ${group}: write kind: ${kind}`;
 }
 
 function describeFsError(error: unknown): string {

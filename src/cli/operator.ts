@@ -83,7 +83,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
   const identity = options.identity ?? `${process.env.POD_NAME ?? hostname()}-${randomBytes(3).toString('hex')}`;
   const operatorOptions: ConstructorParameters<typeof Operator>[0] = {
     kubeConfig,
-    namespaces: options.namespace,
+    namespaces: options.namespace.map((namespace) => namespaceFlag('--namespace', namespace)),
     providers,
     redactor: context.redactor,
     logger: log,
@@ -98,7 +98,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
   if (options.shardCount > 1) operatorOptions.shard = { index: shardIndex(options), count: options.shardCount };
   if (options.leaderElect) {
     operatorOptions.leaderElection = {
-      namespace: options.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? 'default',
+      namespace: namespaceFlag('--leader-election-namespace', options.leaderElectionNamespace ?? process.env.POD_NAMESPACE ?? 'default'),
       name: options.leaderElectionId,
       leaseDurationMs: durationFlag('--lease-duration', options.leaseDuration),
       renewDeadlineMs: durationFlag('--renew-deadline', options.renewDeadline),
@@ -121,12 +121,31 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
   log.info({ url: `${server.url}/metrics`, identity }, 'serving metrics');
 
   const signal = onShutdownSignal(log);
-  await Promise.race([operator.start(), signal]);
+  try {
+    await Promise.race([operator.start(), signal]);
+  } catch (error) {
+    await operator.stop();
+    await server.close();
+    throw refusedList(error);
+  }
   await signal;
   log.info('stopping');
   await operator.stop();
   await server.close();
   log.info('stopped');
+}
+
+/** A first list refused as a bad request comes from the flags that shape it, so it is a usage error. */
+function refusedList(error: unknown): unknown {
+  const status = (error as { status?: unknown }).status;
+  if (!(error instanceof Error) || error.name !== 'KubeRequestError' || status !== 400) return error;
+  return new UsageError(`the API server refused to list with these flags: ${error.message}; check --label-selector and --namespace`);
+}
+
+/** Namespace names are DNS-1123 labels; a wrong one would otherwise list nothing, silently, forever. */
+function namespaceFlag(flag: string, value: string): string {
+  if (/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) return value;
+  throw new UsageError(`${flag} "${value}" is not a namespace name: use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit`);
 }
 
 function durationFlag(flag: string, value: string): number {

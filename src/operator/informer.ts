@@ -115,7 +115,9 @@ export class Informer<T extends KubernetesObject> {
   /**
    * Starts listing and watching. Resolves after the first complete list, once
    * its objects were emitted as `add` events. Keeps retrying a failing list,
-   * so it rejects only when stop() is called first.
+   * so it rejects only when stop() is called first, or when the API server
+   * answers the first list with 400 Bad Request (a KubeRequestError), which no
+   * retry can fix.
    */
   start(): Promise<void> {
     if (this.state !== 'new') return Promise.reject(new Error('the informer was already started: create a new Informer'));
@@ -193,6 +195,14 @@ export class Informer<T extends KubernetesObject> {
     } catch (error) {
       if (this.stopped) return;
       this.options.onList?.(ListResult.Error);
+      if (!this.isSynced && error instanceof KubeRequestError && error.status === 400) {
+        // The API server calls the request itself bad, for example an invalid label selector: no retry can fix that.
+        this.logger.error({ err: error, status: error.status }, 'list refused as a bad request, stopping');
+        this.syncWaiter?.reject(error);
+        this.syncWaiter = undefined;
+        void this.stop();
+        return;
+      }
       const delayMs = this.backoff.next(error instanceof KubeRequestError ? error.retryAfterMs : undefined);
       const status = error instanceof KubeRequestError ? error.status : undefined;
       this.logger.warn({ err: error, status, delay_ms: delayMs }, 'list failed, retrying');

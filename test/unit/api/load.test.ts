@@ -43,4 +43,30 @@ describe('loadManifests', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0]?.message).toMatch(/laughs\.yaml: invalid YAML: /);
   });
+
+  it.each([
+    { kind: 'LLMMonitr', apiVersion: 'llmmonitor.dev/v1alpha1', message: 'kind: "LLMMonitr" is not a kind of llmmonitor.dev: write kind: LLMMonitor' },
+    { kind: 'LlmMonitor', apiVersion: 'v1', message: 'kind: "LlmMonitor" is not a kind of llmmonitor.dev: write kind: LLMMonitor' },
+    { kind: undefined, apiVersion: 'llmmonitor.dev/v1alpha1', message: 'kind: missing is not a kind of llmmonitor.dev: write kind: LLMMonitor' },
+  ])('reports kind $kind of $apiVersion instead of skipping it', async ({ kind, apiVersion, message }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'llm-monitor-kind-'));
+    const document = kind === undefined ? `apiVersion: ${apiVersion}\nmetadata: {name: x}\n` : `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x}\n`;
+    await writeFile(join(dir, 'typo.yaml'), `${example}---\n${document}`);
+
+    const result = await loadManifests([dir]);
+
+    expect(result.monitors).toHaveLength(1);
+    expect(result.skipped).toEqual([]);
+    expect(result.errors.map((e) => e.message)).toEqual([`${join(dir, 'typo.yaml')}#2: ${message}`]);
+  });
+
+  it('skips documents of other kinds and API groups', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'llm-monitor-other-'));
+    await writeFile(join(dir, 'mixed.yaml'), `${example}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n`);
+
+    const result = await loadManifests([dir]);
+
+    expect(result.errors).toEqual([]);
+    expect(result.skipped).toEqual([{ source: `${join(dir, 'mixed.yaml')}#2`, kind: 'ConfigMap' }]);
+  });
 });
