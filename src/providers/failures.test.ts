@@ -13,7 +13,9 @@ import { providers } from './registry.js';
 interface FailureCase {
   name: string;
   scenario: Scenario;
-  reason: FailureReason;
+  reason: FailureReason | Partial<Record<ProviderName, FailureReason>>;
+  /** Whether the case runs with a streaming request, a whole one, or both (the default). */
+  streams?: boolean[];
   /** The ProbeError's HTTP status, undefined when the provider sent no error status. */
   status?: number | Partial<Record<ProviderName, number | undefined>>;
   retryAfterSeconds?: number;
@@ -60,14 +62,41 @@ const failureCases: FailureCase[] = [
   { name: 'a connection reset', scenario: { faults: { rate: 1, kind: 'reset' } }, reason: FailureReason.NetworkError },
   { name: 'a malformed body', scenario: { faults: { rate: 1, kind: 'malformed' } }, reason: FailureReason.InvalidResponse },
   { name: 'a truncated body', scenario: { faults: { rate: 1, kind: 'truncated' } }, reason: FailureReason.InvalidResponse },
+  // An error object in a 200 response names its type (server_error, api_error, INTERNAL for the default 500), which gives the reason.
   {
-    name: 'an error inside a 200 response',
+    name: 'an error inside a whole 200 response',
     scenario: { faults: { rate: 1, kind: 'errorIn200' } },
-    reason: FailureReason.InvalidResponse,
+    streams: [false],
     // @google/genai drops the unknown `error` member of a whole response, so only its absent candidates show.
-    messagePart: { openai: 'contains an error', anthropic: 'contains an error' },
+    reason: { openai: FailureReason.ServerError, anthropic: FailureReason.ServerError, gemini: FailureReason.InvalidResponse },
+    messagePart: { openai: 'contains an error server_error', anthropic: 'contains an error api_error' },
   },
-  { name: 'an error event in a stream', scenario: { faults: { rate: 1, kind: 'streamError' } }, reason: FailureReason.InvalidResponse },
+  {
+    name: 'an error inside a streamed 200 response',
+    scenario: { faults: { rate: 1, kind: 'errorIn200' } },
+    streams: [true],
+    reason: FailureReason.ServerError,
+  },
+  // The usual mid-stream errors: OpenAI server_error, Anthropic overloaded_error, Gemini UNAVAILABLE.
+  {
+    name: 'an error event in a stream',
+    scenario: { faults: { rate: 1, kind: 'streamError' } },
+    streams: [true],
+    reason: { openai: FailureReason.ServerError, anthropic: FailureReason.Overloaded, gemini: FailureReason.Overloaded },
+    messagePart: { anthropic: 'contains an error overloaded_error' },
+  },
+  {
+    name: 'a stream error fault on a whole response',
+    scenario: { faults: { rate: 1, kind: 'streamError' } },
+    streams: [false],
+    reason: { openai: FailureReason.ServerError, anthropic: FailureReason.Overloaded, gemini: FailureReason.InvalidResponse },
+  },
+  {
+    name: 'a rate limit error event in a stream',
+    scenario: { faults: { rate: 1, kind: 'streamError', status: 429 } },
+    streams: [true],
+    reason: FailureReason.RateLimited,
+  },
   {
     name: 'a huge body',
     scenario: { faults: { rate: 1, kind: 'hugeBody', size: '12MiB' } },
@@ -133,16 +162,16 @@ describe.each(providerNames)('%s failures', (name) => {
 
   const cases = failureCases
     .filter((failureCase) => failureCase.providers === undefined || failureCase.providers.includes(name))
-    .flatMap((failureCase) => [false, true].map((stream) => ({ ...failureCase, stream })));
+    .flatMap((failureCase) => (failureCase.streams ?? [false, true]).map((stream) => ({ ...failureCase, stream })));
 
-  it.concurrent.each(cases)('classifies $name as $reason (stream $stream)', async (failureCase) => {
+  it.concurrent.each(cases)('classifies $name (stream $stream)', async (failureCase) => {
     const simulator = await startSimulator({ port: 0, scenario: failureCase.scenario });
     simulators.push(simulator);
     const provider = providers[name]({ apiKey: 'sk-test-key', baseURL: baseURL(name, simulator.url) });
 
     const error = await probeError(provider, chatRequest(failureCase.stream, { timeoutMs: failureCase.timeoutMs ?? 5_000 }));
 
-    expect(error.reason).toBe(failureCase.reason);
+    expect(error.reason).toBe(expected(failureCase.reason, name));
     expect(error.status).toBe(expected(failureCase.status, name));
     expect(error.retryAfterSeconds).toBe(failureCase.retryAfterSeconds);
     expect(error.latencySeconds).toBeGreaterThan(0);

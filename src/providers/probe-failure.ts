@@ -44,14 +44,38 @@ export function toProbeError(error: unknown, call: CallContext, describe: ErrorD
   return call.fail(transport.reason, call.redact(transport.message), { cause: error });
 }
 
-/** Creates the InvalidResponse error for an error object inside a successful response or stream. */
+/**
+ * Error types and codes that the providers put in an error object inside a
+ * response or stream, where no HTTP status can say what went wrong: OpenAI's
+ * `error.type`/`error.code`, Anthropic's `error.type`, Gemini's `error.status`.
+ */
+const reasonByErrorCode: Readonly<Record<string, FailureReason>> = {
+  overloaded_error: FailureReason.Overloaded,
+  UNAVAILABLE: FailureReason.Overloaded,
+  rate_limit_error: FailureReason.RateLimited,
+  rate_limit_exceeded: FailureReason.RateLimited,
+  RESOURCE_EXHAUSTED: FailureReason.RateLimited,
+  insufficient_quota: FailureReason.QuotaExhausted,
+  billing_error: FailureReason.QuotaExhausted,
+  api_error: FailureReason.ServerError,
+  server_error: FailureReason.ServerError,
+  INTERNAL: FailureReason.ServerError,
+};
+
+/**
+ * Creates the error for an error object inside a successful response or
+ * stream: the reason its type names when it is one of the known ones (an
+ * Anthropic stream that ends with overloaded_error is Overloaded, as a 529
+ * would be), else InvalidResponse.
+ */
 export function errorInResponseProbeError(
   call: CallContext,
   description: { message?: string; code?: string; requestId?: string },
   cause?: unknown,
 ): ProbeError {
   const code = description.code === undefined ? '' : ` ${description.code}`;
-  return call.fail(FailureReason.InvalidResponse, `the response contains an error${code}${quoteProviderMessage(call, description.message)}`, {
+  const reason = (description.code === undefined ? undefined : reasonByErrorCode[description.code]) ?? FailureReason.InvalidResponse;
+  return call.fail(reason, `the response contains an error${code}${quoteProviderMessage(call, description.message)}`, {
     ...(cause === undefined ? {} : { cause }),
     ...(description.requestId === undefined ? {} : { requestId: description.requestId }),
   });
