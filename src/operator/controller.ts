@@ -18,7 +18,8 @@ import { BudgetExceededError } from '../signals/budget.js';
 import { IdentityEvents } from './identity-events.js';
 import type { KubeSecretResolver } from './kube-secrets.js';
 import type { AlertRules } from './prometheus-rules.js';
-import { statusAfterRun } from './status.js';
+import type { Redactor } from '../secrets/redactor.js';
+import { rfc3339, statusAfterRun } from './status.js';
 import type { StatusWriter } from './status-writer.js';
 import { ownsKey, type Shard } from './sharding.js';
 import { WorkQueue } from './work-queue.js';
@@ -36,12 +37,18 @@ export interface ControllerOptions {
   alertRules?: AlertRules;
   /** This replica's share of the monitors; undefined owns them all. */
   shard?: Shard;
+  /** Removes API keys from the answers kept in status.recentFailures. */
+  redactor?: Redactor;
   now?: () => number;
 }
 
 export class Controller {
   private readonly queue: WorkQueue;
   private runner: MonitorRunner | undefined;
+  /** The runner whose runs may still finish while the operator shuts down; their status is written before the lease is released. */
+  private draining: { runner: MonitorRunner; graceMs: number } | undefined;
+  /** Status writes of finished runs that have not settled yet. */
+  private readonly runWrites = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly identityEvents: IdentityEvents;
 
@@ -70,12 +77,23 @@ export class Controller {
     for (const monitor of this.options.listMonitors()) this.enqueue(monitorKey(monitor.metadata));
   }
 
-  /** Stops probing at once (on losing leadership or shutting down): in-flight runs are canceled after graceMs. */
-  async stopProbing(graceMs: number): Promise<void> {
+  /**
+   * Stops probing at once: in-flight runs are canceled after graceMs. On
+   * shutdown (writeFinalStatus), runs that end within the grace period write
+   * their status, and runs canceled after it set Healthy to Unknown with
+   * reason RunCanceled; this resolves once those writes settled. A replica
+   * that lost the lease writes nothing, because the new leader owns status.
+   */
+  async stopProbing(graceMs: number, writeFinalStatus = false): Promise<void> {
     const runner = this.runner;
     this.runner = undefined;
-    await runner?.stop(graceMs);
-    runner?.removeAllSeries();
+    if (runner === undefined) return;
+    if (writeFinalStatus) this.draining = { runner, graceMs };
+
+    await runner.stop(graceMs);
+    await Promise.allSettled([...this.runWrites]);
+    this.draining = undefined;
+    runner.removeAllSeries();
   }
 
   get probing(): boolean {
@@ -87,15 +105,45 @@ export class Controller {
   }
 
   /** Called by the runner after each run of a monitor. Writes status at most once per run. */
-  async onRunComplete(monitor: ResolvedMonitor, run: RunResult): Promise<void> {
+  onRunComplete(monitor: ResolvedMonitor, run: RunResult): Promise<void> {
+    const write = this.writeRunStatus(monitor, run);
+    this.runWrites.add(write);
+    const forget = (): void => void this.runWrites.delete(write);
+    write.then(forget, forget);
+    return write;
+  }
+
+  private async writeRunStatus(monitor: ResolvedMonitor, run: RunResult): Promise<void> {
     const object = this.options.getMonitor(monitor.namespace, monitor.name);
-    if (object === undefined || this.runner === undefined || run.canceled) return;
+    const runner = this.runner ?? this.draining?.runner;
+    if (object === undefined || runner === undefined) return;
+    if (run.canceled) {
+      // A run canceled because its monitor changed or was removed is followed by another; only a shutdown leaves it the latest.
+      if (this.draining !== undefined) await this.writeCanceledStatus(object, run, this.draining.graceMs);
+      return;
+    }
 
     const previous = this.previousStatus(object);
-    const status = statusAfterRun(previous, run, object.metadata.generation, this.runner.nextRunAt(monitor.key), new Date(this.now()));
+    const redact = (text: string): string => this.options.redactor?.redact(text) ?? text;
+    const status = statusAfterRun(previous, run, object.metadata.generation, runner.nextRunAt(monitor.key), new Date(this.now()), redact);
     await this.writeStatus(object, status);
     await this.recordHealthTransition(object, findCondition(previous?.conditions, ConditionType.Healthy), findCondition(status.conditions, ConditionType.Healthy));
     await this.identityEvents.afterRun(involved(object), run);
+  }
+
+  private async writeCanceledStatus(object: LLMMonitor, run: RunResult, graceMs: number): Promise<void> {
+    const previous = this.previousStatus(object);
+    const canceled: ConditionInput = {
+      type: ConditionType.Healthy,
+      status: 'Unknown',
+      reason: HealthReason.RunCanceled,
+      message: `the run started at ${rfc3339(new Date(run.startedAt))} was canceled when the operator shut down after a grace period of ${graceMs / 1000} s; the next run sets Healthy again`,
+    };
+    if (object.metadata.generation !== undefined) canceled.observedGeneration = object.metadata.generation;
+    const status: LLMMonitorStatus = { ...previous, conditions: setCondition(previous?.conditions, canceled, new Date(this.now())) };
+    // This process schedules no further run.
+    delete status.nextRunTime;
+    await this.writeStatus(object, status);
   }
 
   /** Called by the runner when a run could not start, for example because a Secret disappeared. */
@@ -154,11 +202,12 @@ export class Controller {
       return condition('False', ReadyReason.InvalidSpec, issues.map((i) => `${i.path}: ${i.message}`).join('; '));
     }
     const namespace = object.metadata.namespace ?? '';
-    for (const target of object.spec.targets) {
-      if (target.apiKeySecretRef === undefined) continue;
-      const problem = this.options.secrets.problem(namespace, target.apiKeySecretRef);
-      if (problem !== undefined) return condition('False', ReadyReason.SecretNotFound, `target ${target.name}: ${problem}`);
-    }
+    // Every missing Secret is named, so that fixing one does not reveal the next.
+    const missing = object.spec.targets.flatMap((target) => {
+      const problem = target.apiKeySecretRef === undefined ? undefined : this.options.secrets.problem(namespace, target.apiKeySecretRef);
+      return problem === undefined ? [] : [`target ${target.name}: ${problem}`];
+    });
+    if (missing.length > 0) return condition('False', ReadyReason.SecretNotFound, missing.join('; '));
     if (object.spec.suspend === true) return condition('False', ReadyReason.Suspended, 'spec.suspend is true, so no runs are scheduled');
     const every = object.spec.schedule.interval !== undefined ? `every ${object.spec.schedule.interval}` : `on cron "${object.spec.schedule.cron}"`;
     return condition('True', ReadyReason.Running, `probing ${object.spec.targets.length} target(s) with ${object.spec.probes.length} probe(s) ${every}`);
@@ -203,7 +252,7 @@ export class Controller {
   }
 
   private async writeStatus(object: LLMMonitor, status: LLMMonitorStatus): Promise<void> {
-    if (this.runner === undefined) return;
+    if (this.runner === undefined && this.draining === undefined) return;
     const written = await this.options.statusWriter.write(object.metadata.namespace ?? '', object.metadata.name, status);
     if (written) this.options.metrics?.statusWrites.inc();
   }

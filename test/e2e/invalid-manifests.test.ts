@@ -63,19 +63,24 @@ describe('invalid manifests', () => {
     expect(events).toEqual([expect.objectContaining({ reason: ready, type: 'Warning' })]);
   });
 
-  it('reports a missing Secret, then runs once it is created', async () => {
+  it('reports every missing Secret, then runs once they are created', async () => {
     const monitor = simulatorMonitor(namespace, 'needs-secret', simulator.url, {
-      targets: [{ name: 'primary', provider: 'openai', model: 'gpt-4o', baseURL: `${simulator.url}/v1`, apiKeySecretRef: { name: 'llm-key', key: 'apiKey' } }],
+      targets: [
+        { name: 'primary', provider: 'openai', model: 'gpt-4o', baseURL: `${simulator.url}/v1`, apiKeySecretRef: { name: 'llm-key', key: 'apiKey' } },
+        { name: 'fallback', provider: 'openai', model: 'gpt-4o-mini', baseURL: `${simulator.url}/v1`, apiKeySecretRef: { name: 'llm-key-2', key: 'apiKey' } },
+      ],
     });
     await applyYaml(monitor);
 
     const missing = await eventually('Ready=False', async () => (await getMonitor(namespace, 'needs-secret'))?.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False'));
     expect(missing.reason).toBe('SecretNotFound');
     expect(missing.message).toBe(
-      'target primary: Secret invalid-e2e/llm-key not found: create it, for example with `kubectl -n invalid-e2e create secret generic llm-key --from-literal=apiKey=YOUR_API_KEY`',
+      'target primary: Secret invalid-e2e/llm-key not found: create it, for example with `kubectl -n invalid-e2e create secret generic llm-key --from-literal=apiKey=YOUR_API_KEY`; ' +
+        'target fallback: Secret invalid-e2e/llm-key-2 not found: create it, for example with `kubectl -n invalid-e2e create secret generic llm-key-2 --from-literal=apiKey=YOUR_API_KEY`',
     );
 
     await kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'llm-key', '--from-literal=apiKey=sk-e2e-secret-value-123']);
+    await kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'llm-key-2', '--from-literal=apiKey=sk-e2e-secret-value-456']);
 
     const running = await eventually('Ready=True and a run', async () => {
       const m = await getMonitor(namespace, 'needs-secret');
@@ -83,6 +88,7 @@ describe('invalid manifests', () => {
     });
     expect(running.status?.passRate).toBe('100%');
     expect(operator.logs()).not.toContain('sk-e2e-secret-value-123');
+    expect(operator.logs()).not.toContain('sk-e2e-secret-value-456');
   });
 
   it('keeps running after every invalid manifest', async () => {
