@@ -3,15 +3,15 @@
  * file under kinds/ and turns a monitor's thresholds into Prometheus alerting
  * rules; registry.ts maps the kind names to them.
  */
-import type { ResolvedThresholds } from '../api/defaults.js';
+import type { ResolvedDrift, ResolvedThresholds } from '../api/defaults.js';
 import type { AlertSeverity } from '../api/types.js';
 
 /** The alert kinds, named like their settings in spec.alerting. */
-export const alertKindNames = ['passRate', 'latency', 'errorRate', 'notRunning'] as const;
+export const alertKindNames = ['passRate', 'latency', 'errorRate', 'notRunning', 'drift', 'cost', 'feedback'] as const;
 export type AlertKindName = (typeof alertKindNames)[number];
 
 /** Label names that the generated alerts set themselves; spec.alerting.labels may not set them. */
-export const reservedAlertLabels = ['alertname', 'severity', 'namespace', 'llmmonitor', 'target', 'reason'] as const;
+export const reservedAlertLabels = ['alertname', 'severity', 'namespace', 'llmmonitor', 'target', 'reason', 'probe', 'method'] as const;
 
 /** Annotations of every generated alert. */
 export interface AlertAnnotations {
@@ -42,6 +42,16 @@ export interface AlertContext {
   /** The schedule as a phrase for descriptions, such as "every 5m" or "on cron \"0 * * * *\"". */
   scheduleText: string;
   suspended: boolean;
+  /** Drift settings; undefined when spec.drift is not set. */
+  drift?: ResolvedDrift;
+  /** Names of the probes whose baseline contains enough planned values for PSI to count as drift. */
+  psiProbes: string[];
+  /** spec.budget.monthlyDollars as a number; undefined without a budget. */
+  monthlyBudgetDollars?: number;
+  /** Runs planned in 30 days, the factor from the mean cost of a run to a monthly spend. */
+  runsPerMonth: number;
+  /** spec.thresholds.maxNegativeFeedback as a share between 0 and 1. */
+  maxNegativeFeedback?: number;
   severity: AlertSeverity;
   /** Prometheus duration such as 5m. */
   for: string;

@@ -10,6 +10,11 @@ export function monitorSelector(namespace: string, monitor: string, extra: Reado
   return `{${matchers.join(', ')}}`;
 }
 
+/** Adds a regular-expression matcher, such as method=~"psi|ks_p_value", to a selector from monitorSelector(). */
+export function withRegexMatcher(selector: string, name: string, pattern: string): string {
+  return `${selector.slice(0, -1)}, ${name}=~${quote(pattern)}}`;
+}
+
 /**
  * PromQL for how much each counter series grew within the window.
  *
@@ -33,7 +38,12 @@ export function increaseInWindow(metric: string, selector: string, window: strin
 
 /** `sum by (labels) (inner)`, with the inner expression indented. */
 export function sumBy(labels: readonly string[], inner: string): string {
-  return `sum by (${labels.join(', ')}) (\n${indent(inner, 2)}\n)`;
+  return aggregateBy('sum', labels, inner);
+}
+
+/** `OPERATOR by (labels) (inner)`, such as max by (target) (...), with the inner expression indented. */
+export function aggregateBy(operator: 'sum' | 'min' | 'max', labels: readonly string[], inner: string): string {
+  return `${operator} by (${labels.join(', ')}) (\n${indent(inner, 2)}\n)`;
 }
 
 /** `left OPERATOR right` over several lines, with both sides indented below the operator. Each side must be one term, such as sum by (...) (...). */

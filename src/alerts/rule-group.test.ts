@@ -127,3 +127,75 @@ describe('buildRuleGroup', () => {
     }
   });
 });
+
+describe('buildRuleGroup quality signals', () => {
+  const rule = (m: LLMMonitor, alert: string) => buildRuleGroup(m)?.rules.find((r) => r.alert === alert);
+
+  it.each([
+    { spec: { drift: {} }, alert: 'LLMMonitorDriftDetected' },
+    { spec: { budget: { monthlyDollars: '50' } }, alert: 'LLMMonitorCostAboveBudget' },
+    { spec: { thresholds: { maxNegativeFeedback: '20%' } }, alert: 'LLMMonitorNegativeFeedbackAboveMaximum' },
+  ])('adds $alert only when configured', ({ spec, alert }) => {
+    expect(alertNames(monitor())).not.toContain(alert);
+    expect(alertNames(monitor(spec))).toContain(alert);
+  });
+
+  it('judges drift by the limits of spec.drift', () => {
+    const expr = rule(monitor({ drift: { minPValue: '0.01', maxPsi: '0.3' } }), 'LLMMonitorDriftDetected')?.expr ?? '';
+
+    expect(expr).toContain('method=~"ks_p_value|categorical_p_value"}\n) < 0.01');
+    expect(expr).not.toContain('embedding_distance');
+  });
+
+  it('judges PSI only on probes with enough baseline answers', () => {
+    const probes = [
+      { name: 'many', samples: 10, messages: [{ role: 'user' as const, content: 'Hi' }] },
+      { name: 'few', samples: 9, messages: [{ role: 'user' as const, content: 'Hi' }] },
+    ];
+    const withPsi = rule(monitor({ probes, drift: { baselineRuns: 5 } }), 'LLMMonitorDriftDetected')?.expr ?? '';
+    const withoutPsi = rule(monitor({ drift: { baselineRuns: 5 } }), 'LLMMonitorDriftDetected')?.expr ?? '';
+
+    expect(withPsi).toContain('method=~"psi", probe=~"many"}\n) >= 0.25');
+    expect(withoutPsi).not.toContain('psi');
+  });
+
+  it('compares embedding distance with its threshold', () => {
+    const expr = rule(monitor({ drift: { embedding: {} } }), 'LLMMonitorDriftDetected')?.expr ?? '';
+
+    expect(expr).toContain('> on (target, probe) group_left');
+    expect(expr).toContain('method=~"embedding_threshold"');
+  });
+
+  it.each([
+    { schedule: { interval: '5m' }, runs: '8640' },
+    { schedule: { interval: '1h' }, runs: '720' },
+    { schedule: { cron: '0 * * * *' }, runs: '720' },
+  ])('projects cost over the runs of $schedule', ({ schedule, runs }) => {
+    const expr = rule(monitor({ schedule, budget: { monthlyDollars: '12.5' } }), 'LLMMonitorCostAboveBudget')?.expr ?? '';
+
+    expect(expr).toMatch(new RegExp(`\\n\\* ${runs} > 12\\.5$`));
+    expect(expr).toContain('llm_monitor_assertion_cost_dollars_total{namespace="team-a", monitor="support-bot"}');
+    expect(expr).toContain('increase(llm_monitor_runs_total{namespace="team-a", monitor="support-bot"}[');
+  });
+
+  it('keeps the cost alert per monitor, without a target label', () => {
+    const cost = rule(monitor({ budget: { monthlyDollars: '50' } }), 'LLMMonitorCostAboveBudget');
+
+    expect(cost?.labels).toEqual({ severity: 'warning', namespace: 'team-a', llmmonitor: 'support-bot' });
+    expect(cost?.expr).not.toContain('by (target');
+  });
+
+  it('needs enough ratings for the feedback alert', () => {
+    const expr = rule(monitor({ thresholds: { maxNegativeFeedback: '12.5%' } }), 'LLMMonitorNegativeFeedbackAboveMaximum')?.expr ?? '';
+
+    expect(expr).toContain(') > 0.125\nand on (target)\n');
+    expect(expr).toMatch(/\) >= 10$/);
+  });
+
+  it('takes severity and for of the new kinds from spec.alerting', () => {
+    const m = monitor({ drift: {}, budget: { monthlyDollars: '50' }, alerting: { drift: { severity: 'info', for: '1h' }, cost: { severity: 'critical' } } });
+
+    expect([rule(m, 'LLMMonitorDriftDetected')?.labels.severity, rule(m, 'LLMMonitorDriftDetected')?.for]).toEqual(['info', '1h']);
+    expect([rule(m, 'LLMMonitorCostAboveBudget')?.labels.severity, rule(m, 'LLMMonitorCostAboveBudget')?.for]).toEqual(['critical', '5m']);
+  });
+});

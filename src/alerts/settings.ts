@@ -13,6 +13,9 @@ export const alertDefaults: Readonly<Record<AlertKindName, { severity: AlertSeve
   latency: { severity: 'warning', for: '5m' },
   errorRate: { severity: 'warning', for: '5m' },
   notRunning: { severity: 'warning', for: '5m' },
+  drift: { severity: 'warning', for: '5m' },
+  cost: { severity: 'warning', for: '5m' },
+  feedback: { severity: 'warning', for: '5m' },
 };
 
 /** Runs that a default window spans, and that a monitor may miss before it counts as not running. */

@@ -8,6 +8,7 @@ import { urlPattern } from '../api/pattern-messages.js';
 import { alertSeverities } from '../api/types.js';
 import { durationPattern, formatDuration } from '../util/duration.js';
 import { alertKindNames, type AlertKindName } from './alert-kind.js';
+import { minFeedbackRatings } from './kinds/feedback.js';
 import { alertDefaults, minimumWindowMs, windowRuns } from './settings.js';
 import { alertLabelRules, ruleLabelRules, type LabelMapRule } from './validation.js';
 
@@ -43,6 +44,9 @@ const raisedWhen: Record<AlertKindName, string> = {
   latency: 'the 95th percentile latency is above thresholds.maxLatencyP95',
   errorRate: 'the share of failed requests is above thresholds.maxErrorRate; one alert per failure reason',
   notRunning: `the latest completed run started longer ago than ${runsSpan}, or Prometheus has no series of the monitor's runs. Not raised while suspend is true`,
+  drift: 'a drift score of a probe passes the limits of spec.drift: a p-value below minPValue, a PSI at or above maxPsi, or an embedding distance above its threshold; one alert per target, probe and method. Only with spec.drift',
+  cost: 'the mean cost of a run over the window, times the runs planned in 30 days, exceeds spec.budget.monthlyDollars. Only with spec.budget',
+  feedback: `the share of negative ratings among the positive and negative ratings of a target over the window is above thresholds.maxNegativeFeedback, with at least ${minFeedbackRatings} such ratings`,
 };
 
 export const alertingSchema: JSONSchema = obj(
