@@ -100,6 +100,29 @@ const valueSets: ValueSet[] = [
       expect(policy?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     },
   },
+  {
+    name: 'feedback from a Secret',
+    values: {
+      feedback: { enabled: true, port: 9470, servicePort: 8080, tokenSecret: { name: 'llm-monitor-feedback', key: 'bearer' } },
+      networkPolicy: { enabled: true, feedbackFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] },
+    },
+    expectObjects: (objects) => {
+      const pod = deploymentOf(objects).spec.template.spec as unknown as {
+        containers: { args: string[]; ports: { name: string; containerPort: number }[]; env: { name: string }[]; volumeMounts: { name: string; mountPath: string }[] }[];
+        volumes: { name: string; secret?: { secretName: string; items: { key: string; path: string }[] } }[];
+      };
+      const container = pod.containers[0];
+      expect(container?.args).toEqual(expect.arrayContaining(['--feedback-token-file=/etc/llm-monitor/feedback/bearer', '--feedback-port=9470']));
+      expect(container?.ports).toContainEqual(expect.objectContaining({ name: 'feedback', containerPort: 9470 }));
+      expect(container?.volumeMounts).toContainEqual(expect.objectContaining({ name: 'feedback-token', mountPath: '/etc/llm-monitor/feedback' }));
+      expect(container?.env.map((variable) => variable.name)).toEqual(['POD_NAME', 'POD_NAMESPACE']);
+      expect(pod.volumes).toContainEqual({ name: 'feedback-token', secret: { secretName: 'llm-monitor-feedback', items: [{ key: 'bearer', path: 'bearer' }] } });
+      const [service] = find(objects, 'Service') as unknown as { spec: { ports: { name: string; port: number; targetPort: string }[] } }[];
+      expect(service?.spec.ports).toContainEqual(expect.objectContaining({ name: 'feedback', port: 8080, targetPort: 'feedback' }));
+      const [policy] = find(objects, 'NetworkPolicy') as unknown as { spec: { ingress: { ports: { port: string }[] }[] } }[];
+      expect(policy?.spec.ingress.map((rule) => rule.ports[0]?.port)).toEqual(['metrics', 'feedback']);
+    },
+  },
 ];
 
 /** Applies a manifest with --dry-run=server: the API server validates every object, admission included, and stores nothing. */
@@ -143,6 +166,7 @@ describe('Helm chart', () => {
     { values: { serviceMonitor: { enabled: 'yes' } }, message: "at '/serviceMonitor/enabled': got string, want boolean" },
     { values: { watchNamespaces: 'team-a' }, message: "at '/watchNamespaces': got string, want array" },
     { values: { leaderElection: { leaseDuration: '15 seconds' } }, message: "at '/leaderElection/leaseDuration': '15 seconds' does not match pattern" },
+    { values: { feedback: { enabled: true } }, message: "at '/feedback/tokenSecret/name': minLength: got 0, want 1" },
   ])('rejects $values through the values schema', async ({ values, message }) => {
     const result = await helmTemplate(release, namespace, values);
 
