@@ -69,6 +69,8 @@ export const HealthReason = {
   NoRunYet: 'NoRunYet',
   /** The monitor is not probing (Ready is False), so its last results no longer say anything. */
   NotRunning: 'NotRunning',
+  /** The operator shut down while a run was in progress and canceled it after the grace period, so the latest run has no result. */
+  RunCanceled: 'RunCanceled',
 } as const;
 export type HealthReason = (typeof HealthReason)[keyof typeof HealthReason];
 

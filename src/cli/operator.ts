@@ -5,7 +5,8 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createMetrics } from '../metrics/metrics.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { providers } from '../providers/registry.js';
-import { startHttpServer } from '../server/http-server.js';
+import { startHttpServer, type HttpServerOptions } from '../server/http-server.js';
+import { addFeedbackOptions, readFeedbackToken, serveFeedback, type FeedbackFlags } from './feedback-options.js';
 import { parsePositiveInteger } from './check.js';
 import { createContext, logLevels } from './context.js';
 import { UsageError } from './exit-codes.js';
@@ -14,7 +15,7 @@ import { onShutdownSignal } from './signals.js';
 import { parseDuration } from '../util/duration.js';
 import { ruleLabelOption } from './rules.js';
 
-interface OperatorCommandOptions {
+interface OperatorCommandOptions extends FeedbackFlags {
   kubeconfig?: string;
   namespace: string[];
   labelSelector?: string;
@@ -36,7 +37,7 @@ interface OperatorCommandOptions {
 }
 
 export function registerOperatorCommand(program: Command): void {
-  program
+  const command = program
     .command('operator')
     .description('Run as a Kubernetes operator: watch LLMMonitor resources, probe them, and write status, Events and metrics.')
     .option('--kubeconfig <file>', 'kubeconfig to use; default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account')
@@ -56,10 +57,10 @@ export function registerOperatorCommand(program: Command): void {
     .option('--shard-count <count>', 'number of shards the monitors are split into by a stable hash of namespace/name', parsePositiveInteger, 1)
     .option('--shard-index <index>', 'this replica\'s shard, from 0; default: the ordinal at the end of $POD_NAME, as a StatefulSet names its Pods', parseShardIndex)
     .option('--identity <name>', 'this replica\'s name in the Lease; default: $POD_NAME or the host name, with a random suffix')
-    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
-    .action(async (options: OperatorCommandOptions) => {
-      await runOperator(options);
-    });
+    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'));
+  addFeedbackOptions(command).action(async (options: OperatorCommandOptions) => {
+    await runOperator(options);
+  });
 }
 
 async function runOperator(options: OperatorCommandOptions): Promise<void> {
@@ -80,6 +81,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const metrics = createMetrics(registry);
   const identity = options.identity ?? `${process.env.POD_NAME ?? hostname()}-${randomBytes(3).toString('hex')}`;
   const operatorOptions: ConstructorParameters<typeof Operator>[0] = {
     kubeConfig,
@@ -88,7 +90,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
     redactor: context.redactor,
     logger: log,
     registry,
-    recorder: new MetricsRecorder(createMetrics(registry)),
+    recorder: new MetricsRecorder(metrics),
     identity,
     shutdownGraceMs: options.shutdownGrace * 1000,
     informerTiming: { resyncPeriodMs: durationFlag('--resync-period', options.resyncPeriod) },
@@ -113,11 +115,19 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
     throw new UsageError(`invalid operator options: ${(error as Error).message}`);
   }
 
-  const server = await listen(
-    () => startHttpServer({ registry, host: options.metricsAddress, port: options.metricsPort, notReadyReason: () => operator.notReadyReason() }),
-    options.metricsAddress,
-    options.metricsPort,
-  );
+  const serverOptions: HttpServerOptions = { registry, host: options.metricsAddress, port: options.metricsPort, notReadyReason: () => operator.notReadyReason() };
+  // Ratings are accepted for the monitors and targets in the operator's cache at the time of the request.
+  const feedback =
+    options.feedbackTokenFile === undefined
+      ? undefined
+      : {
+          token: await readFeedbackToken(options.feedbackTokenFile, context.redactor),
+          knows: (namespace: string, monitor: string, target: string) => operator.hasTarget(namespace, monitor, target),
+          counter: metrics.feedback,
+          scores: metrics.feedbackScore,
+        };
+  const feedbackServer = await serveFeedback(options, feedback, serverOptions, log);
+  const server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
   log.info({ url: `${server.url}/metrics`, identity }, 'serving metrics');
 
   const signal = onShutdownSignal(log);
@@ -131,6 +141,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
   await signal;
   log.info('stopping');
   await operator.stop();
+  await feedbackServer?.close();
   await server.close();
   log.info('stopped');
 }

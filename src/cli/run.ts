@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { RecentFailureStore } from '../engine/recent-failure-store.js';
 import { MonitorRunner } from '../engine/runner.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
@@ -7,7 +8,7 @@ import { providers } from '../providers/registry.js';
 import { DirectorySecretResolver } from '../secrets/directory.js';
 import { FileDriftStore, MemoryDriftStore } from '../signals/drift-store.js';
 import { DriftTracker } from '../signals/drift-tracker.js';
-import { feedbackOptions } from './feedback-options.js';
+import { addFeedbackOptions, feedbackOptions, serveFeedback, type FeedbackFlags } from './feedback-options.js';
 import { startHttpServer, type HttpServerOptions } from '../server/http-server.js';
 import { parsePositiveInteger } from './check.js';
 import { createContext, logLevels } from './context.js';
@@ -15,11 +16,10 @@ import { UsageError } from './exit-codes.js';
 import { loadMonitors } from './load-monitors.js';
 import { onShutdownSignal } from './signals.js';
 
-interface RunOptions {
+interface RunOptions extends FeedbackFlags {
   filename: string[];
   secretsDir?: string;
   stateDir?: string;
-  feedbackTokenFile?: string;
   metricsAddress: string;
   metricsPort: number;
   logLevel: string;
@@ -27,20 +27,19 @@ interface RunOptions {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('Run the given monitors on their schedules and serve /metrics, /healthz and /readyz until SIGTERM or SIGINT.')
     .requiredOption('-f, --filename <path...>', 'manifest files or folders (YAML or JSON, searched recursively)')
     .option('--secrets-dir <dir>', 'folder laid out like a mounted Secret volume: the key of apiKeySecretRef {name, key} is read from DIR/name/key')
     .option('--state-dir <dir>', 'folder that keeps drift baselines across restarts, one JSON file per monitor; without it they are kept in memory')
-    .option('--feedback-token-file <path>', 'file that contains the bearer token of POST /v1/feedback, which is served beside /metrics only when this is set')
     .option('--metrics-address <address>', 'address to serve /metrics on', '0.0.0.0')
     .option('--metrics-port <port>', 'port to serve /metrics on', parsePort, 9464)
     .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish after SIGTERM before they are canceled', parsePositiveInteger, 10)
-    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
-    .action(async (options: RunOptions) => {
-      await run(options);
-    });
+    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'));
+  addFeedbackOptions(command).action(async (options: RunOptions) => {
+    await run(options);
+  });
 }
 
 async function run(options: RunOptions): Promise<void> {
@@ -52,16 +51,19 @@ async function run(options: RunOptions): Promise<void> {
   collectDefaultMetrics({ register: registry });
   const metrics = createMetrics(registry);
   const recorder = new MetricsRecorder(metrics);
+  const recentFailures = new RecentFailureStore((text) => context.redactor.redact(text));
   const runner = new MonitorRunner({
     providers,
     secrets: new DirectorySecretResolver(options.secretsDir),
     redactor: context.redactor,
     logger: log,
     recorder,
+    onRunComplete: (_monitor, result) => recentFailures.record(result),
     drift: new DriftTracker(options.stateDir === undefined ? new MemoryDriftStore() : new FileDriftStore(options.stateDir)),
   });
-  const serverOptions: HttpServerOptions = { registry, host: options.metricsAddress, port: options.metricsPort };
-  if (options.feedbackTokenFile !== undefined) serverOptions.feedback = await feedbackOptions(options.feedbackTokenFile, monitors, metrics, context.redactor);
+  const serverOptions: HttpServerOptions = { registry, host: options.metricsAddress, port: options.metricsPort, recentFailures };
+  const feedback = options.feedbackTokenFile === undefined ? undefined : await feedbackOptions(options.feedbackTokenFile, monitors, metrics, context.redactor);
+  const feedbackServer = await serveFeedback(options, feedback, serverOptions, log);
   const server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
   log.info({ url: `${server.url}/metrics`, monitors: monitors.length }, 'serving metrics');
 
@@ -70,6 +72,7 @@ async function run(options: RunOptions): Promise<void> {
   await onShutdownSignal(log);
   log.info({ grace_seconds: options.shutdownGrace }, 'stopping');
   await runner.stop(options.shutdownGrace * 1000);
+  await feedbackServer?.close();
   await server.close();
   log.info('stopped');
 }

@@ -81,7 +81,7 @@ export class Controller {
    * Stops probing at once: in-flight runs are canceled after graceMs. On
    * shutdown (writeFinalStatus), runs that end within the grace period write
    * their status, and runs canceled after it set Healthy to Unknown with
-   * reason RunCanceled; this resolves once those writes settled. A replica
+   * reason RunCanceled. This resolves once those writes settled. A replica
    * that lost the lease writes nothing, because the new leader owns status.
    */
   async stopProbing(graceMs: number, writeFinalStatus = false): Promise<void> {
@@ -129,6 +129,16 @@ export class Controller {
     await this.writeStatus(object, status);
     await this.recordHealthTransition(object, findCondition(previous?.conditions, ConditionType.Healthy), findCondition(status.conditions, ConditionType.Healthy));
     await this.identityEvents.afterRun(involved(object), run);
+    this.forgetIfDeleted(object);
+  }
+
+  /** Forgets a monitor again when it was deleted while its status write was in flight, because the write stored its state after the delete. */
+  private forgetIfDeleted(object: LLMMonitor): void {
+    const namespace = object.metadata.namespace ?? '';
+    if (this.options.getMonitor(namespace, object.metadata.name) !== undefined) return;
+    const key = monitorKey(object.metadata);
+    this.identityEvents.forget(key);
+    this.options.statusWriter.forget(key);
   }
 
   private async writeCanceledStatus(object: LLMMonitor, run: RunResult, graceMs: number): Promise<void> {

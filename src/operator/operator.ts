@@ -90,6 +90,7 @@ export class Operator {
       logger: options.logger,
       metrics: this.metrics,
       alertRules: this.alertRules,
+      redactor: options.redactor,
       ...(options.shard === undefined ? {} : { shard: options.shard }),
     });
     this.secretsForRunner = secrets;
@@ -133,11 +134,11 @@ export class Operator {
     else this.elector.start();
   }
 
-  /** Stops probing (letting runs finish within the grace period), releases the lease, and stops the watches. */
+  /** Stops probing (letting runs finish within the grace period), writes their final status, releases the lease, and stops the watches. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.stopProbing(this.options.shutdownGraceMs);
+    await this.stopProbing(this.options.shutdownGraceMs, true);
     await this.elector?.stop();
     await Promise.all([...this.monitorInformers, ...this.secretInformers].map((informer) => informer.stop()));
   }
@@ -146,6 +147,12 @@ export class Operator {
   notReadyReason(): string | undefined {
     const unsynced = [...this.monitorInformers, ...this.secretInformers].some((i) => !i.synced);
     return unsynced ? 'caches not synced yet' : undefined;
+  }
+
+  /** Returns whether the cache holds the monitor and its spec lists the target; the feedback endpoint accepts ratings only for those. */
+  hasTarget(namespace: string, name: string, target: string): boolean {
+    const monitor = this.findIn(this.monitorInformers, namespace, name) as LLMMonitor | undefined;
+    return monitor?.spec?.targets?.some((t) => t.name === target) ?? false;
   }
 
   get isLeader(): boolean {
@@ -175,11 +182,11 @@ export class Operator {
     this.controller.startProbing(runner);
   }
 
-  private async stopProbing(graceMs: number): Promise<void> {
+  private async stopProbing(graceMs: number, writeFinalStatus = false): Promise<void> {
     if (!this.controller.probing) return;
     this.metrics.leader.set(0);
     this.alertRules.stop();
-    await this.controller.stopProbing(graceMs);
+    await this.controller.stopProbing(graceMs, writeFinalStatus);
     this.options.logger.info({ identity: this.options.identity }, 'stopped probing');
   }
 

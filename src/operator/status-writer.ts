@@ -50,12 +50,14 @@ export class StatusWriter {
     return text === undefined ? undefined : (JSON.parse(text) as LLMMonitorStatus);
   }
 
+  /** Drops what is kept about a deleted monitor, so that monitors created and deleted over time do not accumulate. */
   forget(key: string): void {
     this.lastWritten.delete(key);
+    this.writes.delete(key);
   }
 }
 
-const statusFields: (keyof LLMMonitorStatus)[] = ['observedGeneration', 'conditions', 'lastRunTime', 'nextRunTime', 'passRate', 'latencyP95', 'errorRate', 'targets'];
+const statusFields: (keyof LLMMonitorStatus)[] = ['observedGeneration', 'conditions', 'lastRunTime', 'nextRunTime', 'passRate', 'latencyP95', 'errorRate', 'targets', 'recentFailures'];
 
 function withNulls(status: LLMMonitorStatus): Record<string, unknown> {
   const out: Record<string, unknown> = {};

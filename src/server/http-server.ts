@@ -8,6 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
+import type { RecentFailureStore } from '../engine/recent-failure-store.js';
+import { failuresPath, serveFailures } from './failures.js';
 import { feedbackPath, handleFeedback, type FeedbackOptions } from './feedback.js';
 
 export interface HttpServerOptions {
@@ -18,8 +20,10 @@ export interface HttpServerOptions {
   notReadyReason?: () => string | undefined;
   /** Returns undefined when healthy, or the reason it is not. */
   unhealthyReason?: () => string | undefined;
-  /** Serves POST /v1/feedback when set. */
+  /** Serves POST /v1/feedback beside /metrics when set; feedback-server.ts serves it on a port of its own. */
   feedback?: FeedbackOptions;
+  /** Serves GET /v1/failures from this store when set. */
+  recentFailures?: RecentFailureStore;
 }
 
 export interface RunningHttpServer {
@@ -48,6 +52,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       );
       return;
     }
+    if (path === failuresPath && options.recentFailures !== undefined) {
+      serveFailures(response, options.recentFailures);
+      return;
+    }
     if (path === '/healthz' || path === '/readyz') {
       const reason = path === '/healthz' ? options.unhealthyReason?.() : options.notReadyReason?.();
       response.writeHead(reason === undefined ? 200 : 503, { 'content-type': 'text/plain' }).end(reason === undefined ? 'ok\n' : `${reason}\n`);
@@ -55,17 +63,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
   });
+  return serve(server, options.host, options.port);
+}
+
+/** Listens on host and port (0 picks a free port) and returns the server's URL and a close function. */
+export async function serve(server: Server, hostAddress: string, requestedPort: number): Promise<RunningHttpServer> {
   server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    server.listen(requestedPort, hostAddress, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const host = hostAddress.includes(':') ? `[${hostAddress}]` : hostAddress;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,
