@@ -125,6 +125,35 @@ describe('Scheduler', () => {
     expect(startedAfterCallbacks).toEqual([500, 1000, 1200]);
   });
 
+  it('spreads the first runs of tasks added together at firstRunsPerSecond, and keeps the spread', async () => {
+    const { scheduler, lateness } = createScheduler({ firstRunsPerSecond: 100 });
+    const tasks = Array.from({ length: 300 }, (_, i) => recordedTask(`default/m${i}`, { interval: '1m', jitter: '0%' }));
+
+    for (const task of tasks) scheduler.upsert(task);
+    await vi.advanceTimersByTimeAsync(minute + 3 * second);
+
+    // 100 a second: the first runs of 300 tasks take 3 s, 10 ms apart, and each second run is one minute after its first.
+    expect(tasks.map((t) => plannedOffsets(t)[0])).toEqual(tasks.map((_, i) => i * 10));
+    expect(tasks.map((t) => plannedOffsets(t)[1])).toEqual(tasks.map((_, i) => minute + i * 10));
+    expect(Math.max(...lateness)).toBe(0);
+  });
+
+  it('starts a task added after a quiet spell at once, whatever firstRunsPerSecond is', async () => {
+    const { scheduler } = createScheduler({ firstRunsPerSecond: 1 });
+    const first = recordedTask('default/a', { interval: '1m' });
+    const second = recordedTask('default/b', { interval: '1m' });
+
+    scheduler.upsert(first);
+    await vi.advanceTimersByTimeAsync(5 * 1000);
+    scheduler.upsert(second);
+
+    expect(scheduler.nextRunAt('default/b')).toBe(start + 5 * 1000);
+  });
+
+  it.each([0, -1, Number.NaN])('refuses firstRunsPerSecond %s', (rate) => {
+    expect(() => new Scheduler({ firstRunsPerSecond: rate })).toThrow(`firstRunsPerSecond must be above 0, not ${rate}`);
+  });
+
   it('keeps runs in their jitter windows without drift', async () => {
     const { scheduler, lateness } = createScheduler({ random: seededRandom(11) });
     const task = recordedTask('default/a', { interval: '1m', jitter: '10%' });

@@ -9,6 +9,13 @@ export interface SchedulerOptions extends SchedulerHooks {
   now?: () => number;
   /** Source of jitter, returning values in [0, 1). Default Math.random. */
   random?: () => number;
+  /**
+   * Most first runs to start per second. Tasks added together (a runner or
+   * operator starting with thousands of monitors) then start one after
+   * another at this rate instead of in one burst, and keep that spread in
+   * later runs, since each later slot follows the first. Default: no limit.
+   */
+  firstRunsPerSecond?: number;
 }
 
 /** Largest delay that setTimeout accepts. Node fires a timer with a longer delay after 1 ms. */
@@ -61,11 +68,17 @@ export class Scheduler {
   private timerDueAt = Infinity;
   private stopped = false;
   private stopping: Promise<void> | undefined;
+  private readonly firstRunSpacingMs: number;
+  /** Earliest time the next new task's first run may be planned at. */
+  private nextFirstRunAt = -Infinity;
 
   constructor(options: SchedulerOptions = {}) {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.hooks = new HookCaller(options);
+    const rate = options.firstRunsPerSecond;
+    if (rate !== undefined && !(rate > 0)) throw new Error(`firstRunsPerSecond must be above 0, not ${rate}`);
+    this.firstRunSpacingMs = rate === undefined ? 0 : 1000 / rate;
   }
 
   get size(): number {
@@ -90,7 +103,8 @@ export class Scheduler {
 
   /**
    * Adds a task, or updates the task with the same key. A new task's first run
-   * is due at once. It is skipped if an aborted run of a removed task with the
+   * is due at once, or after the first runs planned before it when
+   * `firstRunsPerSecond` is set. It is skipped if an aborted run of a removed task with the
    * same key has not settled yet.
    *
    * An update never touches the run in flight. With an unchanged schedule the
@@ -99,9 +113,9 @@ export class Scheduler {
    * previous run's slot, dropping slots that have already passed. Throws if
    * the scheduler is stopped or the schedule is invalid.
    *
-   * NOTE: first runs are not jittered, so tasks added together start their
-   * first runs one after another. With thousands added at once, the last ones
-   * start late by the sum of the synchronous start costs of the runs before.
+   * First runs are not jittered. Without `firstRunsPerSecond`, tasks added
+   * together start their first runs in one burst and stay in step; with it,
+   * they are planned one after another at that rate.
    */
   upsert(task: ScheduledTask): void {
     if (this.stopped) throw new Error(`cannot add task "${task.key}": the scheduler is stopped`);
@@ -150,8 +164,10 @@ export class Scheduler {
   }
 
   private add(task: ScheduledTask, schedule: CompiledSchedule): void {
-    const now = this.now();
-    const entry: TaskEntry = { task, schedule, slotAt: now, plannedAt: now, previousSlotAt: undefined, heapIndex: -1 };
+    // The first run is due at once, unless other first runs took the slots up to now and after.
+    const firstAt = Math.max(this.now(), this.nextFirstRunAt);
+    this.nextFirstRunAt = firstAt + this.firstRunSpacingMs;
+    const entry: TaskEntry = { task, schedule, slotAt: firstAt, plannedAt: firstAt, previousSlotAt: undefined, heapIndex: -1 };
     this.tasks.set(task.key, entry);
     this.queue.push(entry);
     this.armTimer();
