@@ -2,9 +2,11 @@
  * Defaults applied to a validated spec, giving the engine one shape with no
  * optional knobs left. The defaults are documented in the schema descriptions.
  */
+import type { RetryPolicy } from '../engine/retry.js';
 import type { ChatParameters } from '../providers/provider.js';
 import { priceOf, type ModelPrice } from '../signals/prices.js';
 import { durationMs, parsePercent } from '../util/duration.js';
+import { logprobsRequested } from './confidence-rules.js';
 import {
   monitorKey,
   defaultNamespace,
@@ -24,6 +26,9 @@ export const defaultJitter = '10%';
 /** The pass rate required when a monitor sets no threshold at all. */
 export const defaultMinPassRate = 1;
 
+/** Wait before the second attempt of a target with retries, when it sets no backoff. */
+export const defaultRetryBackoff = '1s';
+
 export interface ResolvedTarget {
   name: string;
   provider: ProviderName;
@@ -35,6 +40,8 @@ export interface ResolvedTarget {
   parameters: ChatParameters;
   /** The declared or built-in price of the model; undefined when neither exists. */
   price?: ModelPrice;
+  /** Set when the target retries failed requests (maxAttempts above 1). */
+  retry?: RetryPolicy;
 }
 
 export interface ResolvedProbe {
@@ -42,6 +49,8 @@ export interface ResolvedProbe {
   messages: Message[];
   samples: number;
   stream: boolean;
+  /** Whether requests ask for token log-probabilities. */
+  logprobs: boolean;
   /** Overrides the target's timeout when set. */
   timeoutMs?: number;
   /** Overrides the target's parameters field by field. */
@@ -117,6 +126,8 @@ export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
       const price = priceOf(t.model, t.price);
       if (price !== undefined) target.price = price;
       if (t.apiKeySecretRef !== undefined) target.apiKeySecretRef = t.apiKeySecretRef;
+      const maxAttempts = t.retries?.maxAttempts ?? 1;
+      if (maxAttempts > 1) target.retry = { maxAttempts, backoffMs: durationMs(t.retries?.backoff ?? defaultRetryBackoff) };
       return target;
     }),
     probes: spec.probes.map((p) => {
@@ -125,6 +136,7 @@ export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
         messages: p.messages,
         samples: p.samples ?? 1,
         stream: p.stream ?? true,
+        logprobs: logprobsRequested(p),
         parameters: resolveParameters(p.parameters),
         expect: p.expect ?? [],
       };

@@ -25,6 +25,14 @@ export const scheduleRules: CrossFieldRule<ScheduleSpec>[] = [
     holds: (s) => (s.interval !== undefined) !== (s.cron !== undefined),
   },
   {
+    // A zero interval would run the monitor in a tight loop. The range check (at least 1s) needs a duration
+    // parser that CEL lacks for units such as 1d, so only zero is refused here, by kubectl apply as well.
+    at: 'schedule',
+    cel: "!has(self.interval) || self.interval.matches('[1-9]')",
+    message: 'interval must be greater than 0: use at least 1s',
+    holds: (s) => s.interval === undefined || /[1-9]/.test(s.interval),
+  },
+  {
     at: 'schedule',
     cel: '!has(self.timeZone) || has(self.cron)',
     message: 'timeZone applies only to cron schedules',

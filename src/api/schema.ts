@@ -6,11 +6,12 @@
  */
 import { alertingSchema } from '../alerts/spec-schema.js';
 import { durationPattern, percentPattern } from '../util/duration.js';
-import { decimalPattern, namePattern, urlPattern } from './pattern-messages.js';
+import { decimalPattern, namePattern, unitDecimalPattern, urlPattern } from './pattern-messages.js';
 import { expectRules, messagesRules, scheduleRules, celValidations } from './rules.js';
 import { arr, bool, decimal, int, obj, str, type JSONSchema } from './schema-helpers.js';
 import { drift } from './drift-schema.js';
 import { targetPrice } from './price-schema.js';
+import { recentFailuresStatus } from './recent-failures-schema.js';
 import { judge } from './judge-schema.js';
 import { similarTo } from './similar-to-schema.js';
 import { assertionKinds, finishReasons, providerNames } from './types.js';
@@ -52,6 +53,13 @@ const target = obj(
     concurrency: int('Maximum requests in flight to this target during one run. Default 4.', { minimum: 1, maximum: 256 }),
     parameters,
     price: targetPrice,
+    retries: obj(
+      'Retries of failed requests. None by default, because retries hide the latency and errors that users feel. Only rate limits, overloads, server errors, network errors and timeouts are retried; a used-up quota is not. The sample keeps the latency of the attempt that answered, and llm_monitor_probe_retries_total counts the retries.',
+      {
+        maxAttempts: int('Attempts in all, the first included. Default 1: no retry.', { minimum: 1, maximum: 5 }),
+        backoff: duration('Wait before the second attempt, doubled before each later one; a longer Retry-After from the provider wins, and one over 60s ends the retries. Default 1s.'),
+      },
+    ),
   },
   { required: ['name', 'provider', 'model'] },
 );
@@ -89,6 +97,10 @@ const expectItem = obj(
       pattern: decimalPattern,
       maxLength: 32,
     }),
+    minConfidence: str(
+      'Minimum confidence of the answer, a decimal string above 0 and at most 1 such as "0.8". Confidence is exp(mean log-probability of the answer\'s tokens), the inverse of its perplexity: 1 means the model was certain of every token. Needs token log-probabilities, which the openai and gemini providers return and anthropic does not; an answer without them is an assertion error (LogprobsUnavailable), not a failure.',
+      { pattern: unitDecimalPattern, maxLength: 8 },
+    ),
     ignoreCase: bool('Compare without regard to letter case.'),
   },
   { 'x-kubernetes-validations': celValidations(expectRules as never[]) },
@@ -108,6 +120,9 @@ const probe = obj(
       maximum: 100,
     }),
     stream: bool('Stream the answer, which measures time to first token. Default true.'),
+    logprobs: bool(
+      'Request token log-probabilities (OpenAI logprobs, Gemini responseLogprobs), which give each answer\'s confidence in llm_monitor_answer_confidence. Default true when an expect item sets minConfidence, else false. Anthropic targets ignore it.',
+    ),
     timeout: duration('Overrides the target\'s timeout for this probe.'),
     parameters,
     expect: arr('Assertions on each answer. A sample passes when all of them pass.', expectItem, { maxItems: 32 }),
@@ -133,6 +148,9 @@ const thresholds = obj('What healthy means, per target, over the latest run. Dri
   ),
   maxLatencyP95: duration('Maximum 95th percentile latency of the answers, for example 10s.'),
   maxErrorRate: percent('Maximum share of samples whose request failed, for example "5%".'),
+  maxNegativeFeedback: percent(
+    'Maximum share of negative ratings among the positive and negative ratings that users sent for a target on POST /v1/feedback, over the alert window, for example "20%". It raises the feedback alert only, and only once the window holds at least 10 such ratings; the Healthy condition does not check it.',
+  ),
 });
 
 export const specSchema: JSONSchema = obj(
@@ -199,6 +217,7 @@ export const statusSchema: JSONSchema = obj('Observed state of the monitor, writ
   errorRate: str('Share of samples over all targets whose request failed in the latest run.'),
   latencyP95: str('95th percentile latency over all targets in the latest run.'),
   targets: arr('Latest results per target.', targetStatus, { maxItems: 16 }),
+  recentFailures: recentFailuresStatus,
 });
 
 /** Every assertion kind must be a property of an expect item; checked at startup by a test. */

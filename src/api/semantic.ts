@@ -55,7 +55,8 @@ function judgeIssues(judge: JudgeSpec, path: string, add: Add): void {
 
 function scheduleIssues(spec: LLMMonitorSpec, add: Add): void {
   const { interval, cron, timeZone } = spec.schedule;
-  if (interval !== undefined && (parseDuration(interval) ?? 0) < minimumIntervalMs) {
+  // A zero interval is the cross-field rule's to report, so it is reported once.
+  if (interval !== undefined && /[1-9]/.test(interval) && (parseDuration(interval) ?? 0) < minimumIntervalMs) {
     add('spec.schedule.interval', 'must be at least 1s');
   }
   if (interval !== undefined && (parseDuration(interval) ?? 0) > maximumIntervalMs) {

@@ -40,12 +40,25 @@ export interface TargetSpec {
   parameters?: ModelParameters;
   /** Price of the model, overriding the built-in price table. */
   price?: PriceSpec;
+  /** Retries of failed requests; none by default. */
+  retries?: RetrySpec;
+}
+
+export interface RetrySpec {
+  /** Attempts in all, the first included, from 1 to 5. Default 1: no retry. */
+  maxAttempts?: number;
+  /** Wait before the second attempt, doubled before each later one. Default 1s. */
+  backoff?: string;
 }
 
 /** US dollars per million tokens, as decimal strings. */
 export interface PriceSpec {
   inputPerMillionTokens: string;
   outputPerMillionTokens: string;
+  /** Input tokens read from the prompt cache; default inputPerMillionTokens. */
+  cachedInputPerMillionTokens?: string;
+  /** Input tokens written to the prompt cache (Anthropic); default inputPerMillionTokens. */
+  cacheWriteInputPerMillionTokens?: string;
 }
 
 export interface Message {
@@ -73,6 +86,8 @@ export interface ExpectSpec {
   judge?: JudgeSpec;
   /** Maximum cost of one answer in US dollars, as a decimal string; needs a price for the target's model. */
   maxCost?: string;
+  /** Minimum confidence of the answer, exp(mean token log-probability), as a decimal string above 0 and at most 1; needs an openai or gemini target. */
+  minConfidence?: string;
   /** Option of contains, notContains and equals. */
   ignoreCase?: boolean;
 }
@@ -92,6 +107,7 @@ export const assertionKinds = [
   'similarTo',
   'judge',
   'maxCost',
+  'minConfidence',
 ] as const;
 export type AssertionKind = (typeof assertionKinds)[number];
 
@@ -155,6 +171,8 @@ export interface ProbeSpec {
   samples?: number;
   /** Stream the answer, which measures time to first token. Default true. */
   stream?: boolean;
+  /** Request token log-probabilities, which give each answer's confidence. Default true when an expect item sets minConfidence, else false. */
+  logprobs?: boolean;
   /** Overrides the target's timeout for this probe. */
   timeout?: string;
   /** Overrides the target's parameters for this probe, field by field. */
@@ -179,6 +197,8 @@ export interface Thresholds {
   minPassRateLowerBound?: string;
   maxLatencyP95?: string;
   maxErrorRate?: string;
+  /** Maximum share of negative user ratings of a target over the alert window, as a percentage; alerts only, not part of Healthy. */
+  maxNegativeFeedback?: string;
 }
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
@@ -207,6 +227,9 @@ export interface AlertingSpec {
   latency?: AlertSettings;
   errorRate?: AlertSettings;
   notRunning?: AlertSettings;
+  drift?: AlertSettings;
+  cost?: AlertSettings;
+  feedback?: AlertSettings;
 }
 
 /** A monthly spending limit: probing stops when the projected spend of 30 days exceeds it. */
@@ -278,6 +301,20 @@ export interface TargetStatus {
   healthy?: boolean;
 }
 
+/** One failing sample, kept in status.recentFailures for people to review. */
+export interface RecentFailure {
+  target: string;
+  probe: string;
+  /** 1-based index of the sample among the probe's samples in its run. */
+  sample: number;
+  /** Start of the run, RFC 3339. */
+  time: string;
+  /** The request's failure reason and message, or each assertion that failed or could not be evaluated. */
+  reasons: string[];
+  /** The start of the answer with secrets redacted; empty when the request failed. */
+  answer: string;
+}
+
 export interface LLMMonitorStatus {
   observedGeneration?: number;
   conditions?: Condition[];
@@ -287,6 +324,8 @@ export interface LLMMonitorStatus {
   latencyP95?: string;
   errorRate?: string;
   targets?: TargetStatus[];
+  /** The latest failing samples, newest run first; bounded per probe and in total. */
+  recentFailures?: RecentFailure[];
 }
 
 /** The namespace used for monitors read from files that set none. */

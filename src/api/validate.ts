@@ -5,6 +5,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { alertingIssues } from '../alerts/validation.js';
+import { confidenceIssues } from './confidence-rules.js';
 import { patternMessages } from './pattern-messages.js';
 import { expectRules, messagesRules, scheduleRules, type CrossFieldRule } from './rules.js';
 import { specSchema } from './schema.js';
@@ -67,7 +68,7 @@ export function findIssues(manifest: unknown): ValidationIssue[] {
   }
 
   const spec = manifest.spec as unknown as LLMMonitorSpec;
-  issues.push(...crossFieldIssues(spec), ...semanticIssues(spec), ...alertingIssues(spec));
+  issues.push(...crossFieldIssues(spec), ...semanticIssues(spec), ...confidenceIssues(spec), ...alertingIssues(spec));
   return issues;
 }
 

@@ -12,6 +12,7 @@ const answer: ChatResponse = {
   latencySeconds: 0.8,
   timeToFirstTokenSeconds: 0.2,
   usage: { inputTokens: 20, outputTokens: 7 },
+  tokenLogprobs: [-0.1, -0.2, -0.3],
 };
 
 /** Embeds every text as one and the same vector, so every similarity is 1. */
@@ -38,6 +39,7 @@ const passingSpecs: ExpectSpec[] = [
   { similarTo: { references: ['Paris'], minSimilarity: '0.9' } },
   { judge: { rubric: 'Names Paris.', target: { provider: 'openai', model: 'judge' }, minScore: '4' } },
   { maxCost: '1' },
+  { minConfidence: '0.8' },
 ];
 
 describe('assertions registry', () => {

@@ -13,6 +13,7 @@ import { matchesJSONSchema } from './matches-json-schema.js';
 import { maxLatency } from './max-latency.js';
 import { maxOutputTokens } from './max-output-tokens.js';
 import { maxTimeToFirstToken } from './max-time-to-first-token.js';
+import { minConfidence } from './min-confidence.js';
 import { notContains } from './not-contains.js';
 import { notRefusal } from './not-refusal.js';
 import { regex } from './regex.js';
@@ -35,6 +36,7 @@ export const assertions: { [K in Exclude<AssertionKind, AsyncKind>]: Assertion }
   maxOutputTokens,
   finishReason,
   notRefusal,
+  minConfidence,
   ...asyncAssertions,
 };
 

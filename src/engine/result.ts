@@ -40,6 +40,14 @@ export interface SampleResult {
   answerLength?: number;
   /** The start of the answer, for people reviewing failures; bounded in length. */
   answerExcerpt?: string;
+  /** exp(mean token log-probability) of the answer, in (0, 1]; set when the provider returned log-probabilities. */
+  confidence?: number;
+  /** Attempts the sample made, set when its target retries failed requests and it made more than one. */
+  attempts?: number;
+  /** Reasons of the failed attempts that were retried, in order. */
+  retried?: FailureReason[];
+  /** Set when an assertion failed or could not be evaluated: the answer with secrets redacted, cut to a bounded length with a marker (see recent-failures.ts). */
+  failedAnswer?: string;
 }
 
 export interface ProbeResult {
@@ -72,6 +80,10 @@ export interface TargetResult {
   timeToFirstTokenP95Seconds?: number;
   inputTokens: number;
   outputTokens: number;
+  /** The part of inputTokens read from the prompt cache; absent when none was. */
+  cachedInputTokens?: number;
+  /** The part of inputTokens written to the prompt cache; absent when none was. */
+  cacheWriteInputTokens?: number;
   /** US dollars of the probe requests at the model's price; undefined when it has none. */
   costDollars?: number;
   /** The model identity that served most answers of the run; undefined when no answer reported one. */

@@ -12,9 +12,12 @@ import { assertionContext, newRunServices, type RunServices } from './assertion-
 import type { EmbeddingResolver } from './embedding-resolver.js';
 import type { JudgeResolver } from './judge-resolver.js';
 import { mapWithConcurrency } from './limit.js';
+import { chatWithRetries, RetriedProbeError } from './retry.js';
 import type { AssertionRequest, ProbeResult, RunResult, SampleResult, TargetResult } from './result.js';
 import { servedIdentity } from '../signals/identity.js';
 import { costOf } from '../signals/prices.js';
+import { confidenceOf } from '../signals/confidence.js';
+import { truncateAnswer } from './recent-failures.js';
 import { quantile, wilsonLowerBound } from './statistics.js';
 import { evaluateThresholds } from './thresholds.js';
 
@@ -32,6 +35,8 @@ export interface RunOptions {
   embeddings?: EmbeddingResolver;
   /** Builds the clients of judge assertions' models; without it they report an error. */
   judges?: JudgeResolver;
+  /** Removes secrets from a failing answer before it is cut and kept in the result; the runner passes its Redactor. */
+  redact?: (text: string) => string;
 }
 
 export async function runMonitor(monitor: ResolvedMonitor, options: RunOptions): Promise<RunResult> {
@@ -116,6 +121,10 @@ function summarizeTarget(monitor: ResolvedMonitor, target: ResolvedTarget, probe
   const p50 = quantile(latencies, 0.5);
   const p95 = quantile(latencies, 0.95);
   const ttftP95 = quantile(ttfts, 0.95);
+  const cached = sum(samples.map((s) => s.usage?.cachedInputTokens ?? 0));
+  const cacheWrite = sum(samples.map((s) => s.usage?.cacheWriteInputTokens ?? 0));
+  if (cached > 0) result.cachedInputTokens = cached;
+  if (cacheWrite > 0) result.cacheWriteInputTokens = cacheWrite;
   if (p50 !== undefined) result.latencyP50Seconds = p50;
   if (p95 !== undefined) result.latencyP95Seconds = p95;
   if (ttftP95 !== undefined) result.timeToFirstTokenP95Seconds = ttftP95;
@@ -148,14 +157,19 @@ async function runSample(
     timeoutMs: probe.timeoutMs ?? target.timeoutMs,
   };
   if (options.signal !== undefined) request.signal = options.signal;
+  if (probe.logprobs) request.logprobs = true;
 
   let answer;
+  const retried: FailureReason[] = [];
+  let attempts = 1;
   try {
-    answer = await provider.chat(request);
+    ({ answer, attempts } = await chatWithRetries(provider, request, target.retry, (reason) => retried.push(reason)));
   } catch (error) {
     if (error instanceof ProbeError) {
       const sample = failedSample(error.reason, error.message, error.status);
       if (error.latencySeconds !== undefined) sample.latencySeconds = error.latencySeconds;
+      if (error instanceof RetriedProbeError) sample.attempts = error.attempts;
+      if (retried.length > 0) sample.retried = retried;
       return sample;
     }
     options.onUnexpectedError?.(error, target.name, probe.name);
@@ -174,12 +188,18 @@ async function runSample(
     answerLength: answer.text.length,
     answerExcerpt: answer.text.slice(0, options.excerptLength ?? 200),
   };
+  // Redacted before it is cut, so that a key across the cut cannot leave a prefix behind.
+  if (assertions.some((a) => !a.passed)) sample.failedAnswer = truncateAnswer((options.redact ?? ((text: string) => text))(answer.text));
   if (assertionRequests.length > 0) sample.assertionRequests = assertionRequests;
   if (answer.timeToFirstTokenSeconds !== undefined) sample.timeToFirstTokenSeconds = answer.timeToFirstTokenSeconds;
   if (answer.usage !== undefined) sample.usage = answer.usage;
+  if (attempts > 1) sample.attempts = attempts;
+  if (retried.length > 0) sample.retried = retried;
   if (answer.responseModel !== undefined) sample.responseModel = answer.responseModel;
   if (answer.systemFingerprint !== undefined) sample.systemFingerprint = answer.systemFingerprint;
   if (answer.modelVersion !== undefined) sample.modelVersion = answer.modelVersion;
+  const confidence = confidenceOf(answer.tokenLogprobs ?? []);
+  if (confidence !== undefined) sample.confidence = confidence;
   return sample;
 }
 

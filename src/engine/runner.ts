@@ -50,6 +50,14 @@ interface ClientEntry {
   provider: Provider;
 }
 
+/**
+ * First runs of monitors added together start at most this many a second: a
+ * new monitor still reports within a second, and 10,000 monitors loaded at
+ * once spread their runs over 100 s instead of starting in one burst that
+ * would make every run late.
+ */
+export const defaultFirstRunsPerSecond = 100;
+
 export class MonitorRunner {
   private readonly scheduler: Scheduler;
   private readonly monitors = new Map<string, ResolvedMonitor>();
@@ -66,6 +74,7 @@ export class MonitorRunner {
     this.judges = createJudgeResolver({ factories: options.providers, secrets: options.secrets, redactor: options.redactor });
     const recorder = options.recorder;
     this.scheduler = new Scheduler({
+      firstRunsPerSecond: defaultFirstRunsPerSecond,
       ...options.schedulerOptions,
       onSkipped: (key) => {
         const monitor = this.monitors.get(key);
@@ -145,6 +154,7 @@ export class MonitorRunner {
       providers,
       embeddings: this.embeddings,
       judges: this.judges,
+      redact: (text) => this.options.redactor.redact(text),
       onUnexpectedError: (error, target, probe) => log.error({ target, probe, err: error }, 'provider client failed unexpectedly'),
     };
     if (signal !== undefined) runOptions.signal = signal;
@@ -152,7 +162,9 @@ export class MonitorRunner {
     await this.addDrift(monitor, result, log);
     this.checkBudget(monitor, result, log);
 
-    this.options.recorder?.recordRun(result);
+    // A run canceled because remove() dropped its monitor would bring back the series that remove() deleted.
+    const removed = result.canceled && !this.monitors.has(monitor.key);
+    if (!removed) this.options.recorder?.recordRun(result);
     logRun(log, result);
     this.options.onRunComplete?.(monitor, result);
     return result;

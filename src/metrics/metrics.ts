@@ -37,6 +37,8 @@ const genAiLabels = [...monitorLabels, Label.target, Label.genAiOperation, Label
 
 /** Seconds; from 50 ms to 2 minutes, wide because model latency spans three orders of magnitude. */
 const latencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+/** Confidence from 0 to 1, finer near 1, where the answers of a model that knows the answer sit. */
+const confidenceBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1];
 /** The GenAI semantic conventions' boundaries for gen_ai.client.operation.duration, in seconds. */
 const genAiDurationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 /** The GenAI semantic conventions' boundaries for gen_ai.client.token.usage, in tokens. */
@@ -75,6 +77,13 @@ export function createMetrics(registry: Registry) {
       help: 'Time from sending a streaming probe request to the first token of the answer.',
       labelNames: probeLabels,
       buckets: latencyBuckets,
+      registers,
+    }),
+    answerConfidence: new Histogram({
+      name: 'llm_monitor_answer_confidence',
+      help: 'Confidence of each answer, exp(mean token log-probability) = 1 / perplexity, from 0 to 1; observed only for answers whose provider returned token log-probabilities.',
+      labelNames: probeLabels,
+      buckets: confidenceBuckets,
       registers,
     }),
     probeSamples: new Counter({
@@ -134,7 +143,7 @@ export function createMetrics(registry: Registry) {
     }),
     tokens: new Counter({
       name: 'llm_monitor_tokens_total',
-      help: 'Tokens used by probe requests, by type (input or output), as the provider reported them.',
+      help: 'Tokens used by probe requests, by type (input, output; cached_input and cache_write_input are the parts of input read from and written to the prompt cache), as the provider reported them.',
       labelNames: [...targetLabels, Label.tokenType],
       registers,
     }),
@@ -196,6 +205,12 @@ export function createMetrics(registry: Registry) {
       name: 'llm_monitor_runs_skipped_total',
       help: 'Runs not started because the monitor\'s previous run was still going.',
       labelNames: monitorLabels,
+      registers,
+    }),
+    probeRetries: new Counter({
+      name: 'llm_monitor_probe_retries_total',
+      help: 'Failed attempts that were retried, by the reason of the failure. Only targets with retries.maxAttempts above 1 retry.',
+      labelNames: [...probeLabels, Label.reason],
       registers,
     }),
     runsNotStarted: new Counter({

@@ -75,6 +75,8 @@ export class MetricsRecorder {
     this.set(run.key, this.metrics.targetHealthy, targetLabels, target.healthy ? 1 : 0);
     this.inc(run.key, this.metrics.tokens, { ...targetLabels, [Label.tokenType]: 'input' }, target.inputTokens);
     this.inc(run.key, this.metrics.tokens, { ...targetLabels, [Label.tokenType]: 'output' }, target.outputTokens);
+    if (target.cachedInputTokens !== undefined) this.inc(run.key, this.metrics.tokens, { ...targetLabels, [Label.tokenType]: 'cached_input' }, target.cachedInputTokens);
+    if (target.cacheWriteInputTokens !== undefined) this.inc(run.key, this.metrics.tokens, { ...targetLabels, [Label.tokenType]: 'cache_write_input' }, target.cacheWriteInputTokens);
     if (target.costDollars !== undefined) this.inc(run.key, this.metrics.cost, targetLabels, target.costDollars);
 
     const genAi = {
@@ -105,6 +107,7 @@ export class MetricsRecorder {
     if (sample.error !== undefined) {
       this.inc(key, this.metrics.probeErrors, { ...probeLabels, [Label.reason]: sample.error.reason });
     }
+    for (const reason of sample.retried ?? []) this.inc(key, this.metrics.probeRetries, { ...probeLabels, [Label.reason]: reason });
     if (sample.latencySeconds !== undefined) {
       if (sample.error === undefined) this.observe(key, this.metrics.probeDuration, probeLabels, sample.latencySeconds);
       this.observe(key, this.metrics.genAiOperationDuration, { ...genAi, [Label.errorType]: sample.error?.reason ?? '' }, sample.latencySeconds);
@@ -112,6 +115,7 @@ export class MetricsRecorder {
     if (sample.timeToFirstTokenSeconds !== undefined) {
       this.observe(key, this.metrics.probeTimeToFirstToken, probeLabels, sample.timeToFirstTokenSeconds);
     }
+    if (sample.confidence !== undefined) this.observe(key, this.metrics.answerConfidence, probeLabels, sample.confidence);
     if (sample.usage !== undefined) {
       this.observe(key, this.metrics.genAiTokenUsage, { ...genAi, [Label.genAiTokenType]: 'input' }, sample.usage.inputTokens);
       this.observe(key, this.metrics.genAiTokenUsage, { ...genAi, [Label.genAiTokenType]: 'output' }, sample.usage.outputTokens);

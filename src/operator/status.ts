@@ -5,6 +5,7 @@
  */
 import type { LLMMonitorStatus, TargetStatus } from '../api/types.js';
 import { formatPercent, formatSeconds } from '../engine/format.js';
+import { mergeRecentFailures, type Redact } from '../engine/recent-failures.js';
 import type { RunResult } from '../engine/result.js';
 import { HealthReason } from '../reasons.js';
 import { ConditionType, setCondition, type ConditionInput } from './conditions.js';
@@ -28,8 +29,19 @@ export function healthyCondition(run: RunResult, generation: number | undefined)
   return condition;
 }
 
-/** Builds the status after a run on the previous one, so that other conditions and transition times are kept. */
-export function statusAfterRun(previous: LLMMonitorStatus | undefined, run: RunResult, generation: number | undefined, nextRunAt: number | undefined, now: Date): LLMMonitorStatus {
+/**
+ * Builds the status after a run on the previous one, so that other conditions
+ * and transition times are kept. `redact` removes secrets from the answers and
+ * reasons of recentFailures.
+ */
+export function statusAfterRun(
+  previous: LLMMonitorStatus | undefined,
+  run: RunResult,
+  generation: number | undefined,
+  nextRunAt: number | undefined,
+  now: Date,
+  redact: Redact = (text) => text,
+): LLMMonitorStatus {
   const status: LLMMonitorStatus = {
     ...previous,
     conditions: setCondition(previous?.conditions, healthyCondition(run, generation), now),
@@ -55,6 +67,9 @@ export function statusAfterRun(previous: LLMMonitorStatus | undefined, run: RunR
   if (run.latencyP95Seconds !== undefined) status.latencyP95 = formatSeconds(run.latencyP95Seconds);
   else delete status.latencyP95;
   if (nextRunAt !== undefined) status.nextRunTime = rfc3339(new Date(nextRunAt));
+  const recentFailures = mergeRecentFailures(previous?.recentFailures, run, redact);
+  if (recentFailures.length > 0) status.recentFailures = recentFailures;
+  else delete status.recentFailures;
   return status;
 }
 

@@ -21,6 +21,7 @@ export interface AnswerMetadata {
   systemFingerprint?: string;
   modelVersion?: string;
   requestId?: string;
+  tokenLogprobs?: number[];
 }
 
 /**
@@ -89,6 +90,7 @@ export class AnswerBuilder {
     if (metadata.systemFingerprint !== undefined) response.systemFingerprint = metadata.systemFingerprint;
     if (metadata.modelVersion !== undefined) response.modelVersion = metadata.modelVersion;
     if (metadata.requestId !== undefined) response.requestId = metadata.requestId;
+    if (metadata.tokenLogprobs !== undefined && metadata.tokenLogprobs.length > 0) response.tokenLogprobs = metadata.tokenLogprobs;
     return response;
   }
 }

@@ -76,10 +76,7 @@ async function chatWhole(client: Anthropic, request: ChatRequest, call: CallCont
   }
   return answer.finish({
     ...finishReasonFields(message.stop_reason ?? undefined, finishReasons),
-    usage: {
-      inputTokens: totalInputTokens(message.usage),
-      outputTokens: message.usage?.output_tokens ?? 0,
-    },
+    usage: { ...inputUsage(message.usage), outputTokens: message.usage?.output_tokens ?? 0 },
     ...optionalField('responseModel', message.model),
     ...optionalField('requestId', requestId),
   });
@@ -125,18 +122,16 @@ function readEvent(event: RawMessageStreamEvent, answer: AnswerBuilder, progress
   switch (event.type) {
     case 'message_start':
       progress.model = event.message.model;
-      progress.usage = {
-        inputTokens: totalInputTokens(event.message.usage),
-        outputTokens: event.message.usage?.output_tokens ?? 0,
-      };
+      progress.usage = { ...inputUsage(event.message.usage), outputTokens: event.message.usage?.output_tokens ?? 0 };
       break;
     case 'content_block_delta':
       if (event.delta.type === 'text_delta') answer.append(event.delta.text);
       break;
     case 'message_delta':
       if (event.delta.stop_reason) progress.stopReason = event.delta.stop_reason;
+      // Only newer API versions repeat the input counts in message_delta, so without them those of message_start stand.
       progress.usage = {
-        inputTokens: event.usage.input_tokens ?? progress.usage?.inputTokens ?? 0,
+        ...(event.usage.input_tokens === null || event.usage.input_tokens === undefined ? inputPart(progress.usage) : inputUsage(event.usage)),
         outputTokens: event.usage.output_tokens,
       };
       break;
@@ -151,10 +146,22 @@ interface InputUsage {
   cache_read_input_tokens?: number | null;
 }
 
+type InputTokens = Omit<TokenUsage, 'outputTokens'>;
+
 /** Sums the input tokens. Anthropic counts cached prompt tokens apart from input_tokens, and the sum compares to OpenAI's prompt_tokens. */
-function totalInputTokens(usage: InputUsage | undefined): number {
-  if (usage === undefined) return 0;
-  return (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+function inputUsage(usage: InputUsage | undefined): InputTokens {
+  const read = usage?.cache_read_input_tokens ?? 0;
+  const write = usage?.cache_creation_input_tokens ?? 0;
+  const tokens: InputTokens = { inputTokens: (usage?.input_tokens ?? 0) + read + write };
+  if (read > 0) tokens.cachedInputTokens = read;
+  if (write > 0) tokens.cacheWriteInputTokens = write;
+  return tokens;
+}
+
+function inputPart(usage: TokenUsage | undefined): InputTokens {
+  if (usage === undefined) return { inputTokens: 0 };
+  const { outputTokens: _output, ...input } = usage;
+  return input;
 }
 
 function requestBody(request: ChatRequest): MessageCreateParamsBase {

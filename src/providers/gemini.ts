@@ -74,6 +74,7 @@ interface ResponseProgress {
   usage?: TokenUsage;
   modelVersion?: string;
   responseId?: string;
+  tokenLogprobs?: number[];
 }
 
 /** Reads one response, or one chunk of a stream. Later chunks overwrite the metadata of earlier ones. */
@@ -88,6 +89,12 @@ function readResponse(response: GenerateContentResponse, answer: AnswerBuilder, 
     if (part.thought !== true) answer.append(part.text);
   }
   if (candidate?.finishReason !== undefined) progress.finishReason = candidate.finishReason;
+  // Each chunk of a stream carries the log-probabilities of its own tokens, so they are appended.
+  // NOTE: verified against the simulator only. Some Gemini API models reject responseLogprobs with 400.
+  const logprobs = (candidate?.logprobsResult?.chosenCandidates ?? []).flatMap(({ logProbability }) =>
+    logProbability !== undefined && Number.isFinite(logProbability) ? [logProbability] : [],
+  );
+  if (logprobs.length > 0) (progress.tokenLogprobs ??= []).push(...logprobs);
 
   const usage = response.usageMetadata;
   if (usage !== undefined) {
@@ -96,6 +103,8 @@ function readResponse(response: GenerateContentResponse, answer: AnswerBuilder, 
       // Thinking tokens count as output, as OpenAI's completion_tokens and Anthropic's output_tokens count them.
       outputTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
     };
+    // cachedContentTokenCount is the part of promptTokenCount served from the context cache.
+    if ((usage.cachedContentTokenCount ?? 0) > 0) progress.usage.cachedInputTokens = usage.cachedContentTokenCount;
   }
   if (response.modelVersion !== undefined) progress.modelVersion = response.modelVersion;
   if (response.responseId !== undefined) progress.responseId = response.responseId;
@@ -113,6 +122,7 @@ function finishAnswer(call: CallContext, answer: AnswerBuilder, progress: Respon
     // Gemini names the model that served the request only in modelVersion.
     ...optionalField('responseModel', progress.modelVersion),
     ...optionalField('modelVersion', progress.modelVersion),
+    ...optionalField('tokenLogprobs', progress.tokenLogprobs),
     ...requestId,
   });
 }
@@ -130,6 +140,7 @@ function requestParameters(request: ChatRequest, call: CallContext): GenerateCon
     httpOptions: { timeout: call.sdkTimeoutMs },
     ...parameterFields(request.parameters),
   };
+  if (request.logprobs === true) config.responseLogprobs = true;
   if (system.length > 0) config.systemInstruction = system.join('\n\n');
   return { model: request.model, contents, config };
 }

@@ -17,7 +17,7 @@ import { createOpenAIClient } from './openai-client.js';
 import { asRecord, asString, optionalField } from './json-fields.js';
 import { readJsonInsteadOfStream } from './json-instead-of-stream.js';
 import { errorInResponseProbeError, jsonDocumentMessage, toProbeError, type ProviderErrorDescription } from './probe-failure.js';
-import type { ChatParameters, ChatRequest, ChatResponse, Provider, ProviderOptions } from './provider.js';
+import type { ChatParameters, ChatRequest, ChatResponse, Provider, ProviderOptions, TokenUsage } from './provider.js';
 import { retryAfterFromHeaders } from './retry-after.js';
 
 /** Creates the client of one target, which reuses one SDK client for every call. */
@@ -61,6 +61,7 @@ async function chatWhole(client: OpenAI, request: ChatRequest, call: CallContext
   answer.append(choice.message?.content ?? choice.message?.refusal);
   return answer.finish({
     ...finishReasonFields(choice.finish_reason ?? undefined, finishReasons),
+    ...optionalField('tokenLogprobs', logprobValues(choice.logprobs)),
     ...usageField(body.usage),
     ...modelFields(body),
     ...optionalField('requestId', requestId),
@@ -98,6 +99,8 @@ async function chatStreaming(client: OpenAI, request: ChatRequest, call: CallCon
 function readChunk(chunk: ChatCompletionChunk, answer: AnswerBuilder, metadata: Partial<AnswerMetadata>): void {
   const choice = chunk.choices?.[0];
   answer.append(choice?.delta?.content ?? choice?.delta?.refusal);
+  const logprobs = logprobValues(choice?.logprobs);
+  if (logprobs !== undefined) (metadata.tokenLogprobs ??= []).push(...logprobs);
   if (choice?.finish_reason) metadata.rawFinishReason = choice.finish_reason;
   Object.assign(metadata, usageField(chunk.usage), modelFields(chunk));
 }
@@ -107,7 +110,19 @@ function requestBody(request: ChatRequest): ChatCompletionCreateParamsBase {
     model: request.model,
     messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
     ...parameterFields(request.parameters),
+    ...(request.logprobs === true ? { logprobs: true } : {}),
   };
+}
+
+/**
+ * Returns the log-probability of each token in a choice's `logprobs`, or
+ * undefined when it has none. A refusal's tokens are listed under `refusal`
+ * instead of `content`, as the answer text is.
+ */
+function logprobValues(logprobs: ChatCompletion.Choice.Logprobs | null | undefined): number[] | undefined {
+  const entries = logprobs?.content ?? logprobs?.refusal;
+  if (!Array.isArray(entries) || entries.length === 0) return undefined;
+  return entries.flatMap((entry) => (Number.isFinite(entry?.logprob) ? [entry.logprob] : []));
 }
 
 function parameterFields(parameters: ChatParameters): Partial<ChatCompletionCreateParamsBase> {
@@ -134,7 +149,11 @@ const finishReasons: Record<string, FinishReason> = {
 
 function usageField(usage: ChatCompletion['usage'] | null | undefined): Pick<AnswerMetadata, 'usage'> {
   if (usage === undefined || usage === null) return {};
-  return { usage: { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens } };
+  const tokens: TokenUsage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+  // cached_tokens is the part of prompt_tokens served from the prompt cache.
+  const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  if (cached > 0) tokens.cachedInputTokens = cached;
+  return { usage: tokens };
 }
 
 function modelFields(body: { model?: string; system_fingerprint?: string | null }): Partial<AnswerMetadata> {

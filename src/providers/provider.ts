@@ -19,11 +19,18 @@ export interface ChatRequest {
   timeoutMs: number;
   /** Aborts the call when the runner shuts down. */
   signal?: AbortSignal;
+  /** Requests the log-probability of each output token (OpenAI, Gemini); Anthropic's API has none and ignores it. */
+  logprobs?: boolean;
 }
 
 export interface TokenUsage {
+  /** Every prompt token, including those read from or written to the provider's prompt cache. */
   inputTokens: number;
   outputTokens: number;
+  /** The part of inputTokens read from the provider's prompt cache; absent when none was. */
+  cachedInputTokens?: number;
+  /** The part of inputTokens written to the prompt cache (Anthropic's cache_creation_input_tokens); absent when none was. */
+  cacheWriteInputTokens?: number;
 }
 
 /** What one successful provider call returned. */
@@ -45,6 +52,8 @@ export interface ChatResponse {
   modelVersion?: string;
   /** The provider's request id, for support tickets. */
   requestId?: string;
+  /** Natural log-probability of each output token, in order; set when logprobs were requested and the provider returned them. */
+  tokenLogprobs?: number[];
 }
 
 /** A provider call that failed, classified into one reason. */

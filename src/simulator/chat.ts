@@ -85,6 +85,8 @@ export interface Completion {
   rawFinish?: string;
   stopSequence: string | null;
   inputTokens: number;
+  /** The part of inputTokens reported as read from the prompt cache. */
+  cachedInputTokens: number;
   /** Tokens of the visible text. */
   outputTokens: number;
   /** Hidden reasoning tokens, as reasoning models spend them. */
@@ -122,6 +124,7 @@ export function buildCompletion(call: ChatCall, plan: ChatPlan, id: string): Com
     finish,
     stopSequence: finish === 'stop' ? cut.stopSequence : null,
     inputTokens: call.inputTokens,
+    cachedInputTokens: Math.min(settings.cachedTokens ?? 0, call.inputTokens),
     outputTokens: pieces.length,
     reasoningTokens: 0,
     topLogprobs: call.topLogprobs,

@@ -44,6 +44,7 @@ export interface CompiledSettings {
   finishReason?: FinishReasonOverride;
   model?: ModelIdentity;
   logprob?: number;
+  cachedTokens?: number;
 }
 
 export interface CompiledRule {
@@ -115,6 +116,7 @@ function compileSettings(settings: ResponseSettings, latencyRandom: Random, next
   if (settings.finishReason !== undefined) compiled.finishReason = settings.finishReason;
   if (settings.model !== undefined) compiled.model = settings.model;
   if (settings.logprob !== undefined) compiled.logprob = settings.logprob;
+  if (settings.cachedTokens !== undefined) compiled.cachedTokens = settings.cachedTokens;
   return compiled;
 }
 

@@ -18,6 +18,7 @@ faults: {kind: stall, rate: 0.01, stallFor: 30s}
 finishReason: {gemini: RECITATION}
 model: {responseModel: gpt-4o-2024-08-06, systemFingerprint: fp_1}
 logprob: -0.1
+cachedTokens: 3
 rules:
   - name: capital
     match: {prompt: "capital of France", model: "^gpt-"}
@@ -46,6 +47,7 @@ seed: 42
       errors: [],
     });
     expect(scenario.seed).toBe(42);
+    expect(scenario.cachedTokens).toBe(3);
   });
 
   it('reads the README example', async () => {
@@ -68,7 +70,7 @@ seed: 42
 
   const invalid = [
     { text: '[1, 2]', message: 'file.yaml: must be a mapping, got a list' },
-    { text: 'replay: hi', message: 'file.yaml: replay: unknown field; known fields are reply, latency, timeToFirstToken, tokenInterval, errors, faults, finishReason, model, logprob, rules, apiKey, echoApiKeyInErrors, random, seed' },
+    { text: 'replay: hi', message: 'file.yaml: replay: unknown field; known fields are reply, latency, timeToFirstToken, tokenInterval, errors, faults, finishReason, model, logprob, cachedTokens, rules, apiKey, echoApiKeyInErrors, random, seed' },
     { text: 'latency: fast', message: 'file.yaml: latency: must be a duration such as 200ms, 1s or 1m30s, got "fast"' },
     { text: 'latency: 200', message: 'file.yaml: latency: must be a duration such as 200ms, 1s or 1m30s, got 200' },
     { text: 'latency: {min: 300ms, max: 100ms}', message: 'file.yaml: latency: min 300ms is greater than max 100ms' },
@@ -87,6 +89,7 @@ seed: 42
     { text: 'finishReason: done', message: 'file.yaml: finishReason: must be one of stop, length, content_filter, tool_calls; got "done"' },
     { text: 'finishReason: {mistral: stop}', message: 'file.yaml: finishReason.mistral: unknown field; known fields are openai, anthropic, gemini' },
     { text: 'logprob: 0.5', message: 'file.yaml: logprob: must be a number at most 0 (a natural log probability), got 0.5' },
+    { text: 'cachedTokens: 1.5', message: 'file.yaml: cachedTokens: must be an integer from 0 to 2147483647, got 1.5' },
     { text: 'rules: {reply: x}', message: 'file.yaml: rules: must be a list, got a mapping' },
     { text: 'rules: [{match: {prompt: "("}}]', message: 'file.yaml: rules[0].match.prompt: invalid regular expression "(": Invalid regular expression: /(/: Unterminated group' },
     { text: 'rules: [{match: {api: cohere}}]', message: 'file.yaml: rules[0].match.api: must be one of openai, anthropic, gemini; got "cohere"' },

@@ -43,6 +43,7 @@ const settingsKeys = [
   'finishReason',
   'model',
   'logprob',
+  'cachedTokens',
 ] as const;
 const scenarioKeys = [...settingsKeys, 'rules', 'apiKey', 'echoApiKeyInErrors', 'random', 'seed'];
 const ruleKeys = [...settingsKeys, 'name', 'match', 'responseModel', 'systemFingerprint', 'modelVersion'];
@@ -115,6 +116,7 @@ function readSettings(mapping: Record<string, unknown>, path: string): ResponseS
   if (mapping.finishReason !== undefined) settings.finishReason = readFinishReason(mapping.finishReason, at('finishReason'));
   if (mapping.model !== undefined) settings.model = readIdentity(mapping.model, at('model'));
   if (mapping.logprob !== undefined) settings.logprob = readLogprob(mapping.logprob, at('logprob'));
+  if (mapping.cachedTokens !== undefined) settings.cachedTokens = expectInteger(mapping.cachedTokens, at('cachedTokens'), 0, 2 ** 31 - 1);
   return settings;
 }
 

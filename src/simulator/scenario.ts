@@ -160,6 +160,13 @@ export interface ResponseSettings {
   model?: ModelIdentity;
   /** Log probability of every reply token, at most 0. By default each token gets a deterministic value. */
   logprob?: number;
+  /**
+   * Prompt tokens reported as read from the provider's prompt cache, capped at the prompt's
+   * tokens: OpenAI `prompt_tokens_details.cached_tokens`, Anthropic `cache_read_input_tokens`
+   * (taken out of `input_tokens`, as Anthropic counts them), Gemini `cachedContentTokenCount`.
+   * Default 0.
+   */
+  cachedTokens?: number;
 }
 
 export interface RuleMatch {

@@ -88,7 +88,14 @@ describe('operator across control plane restarts', () => {
   it('keeps every monitor on schedule across an API server restart', async () => {
     const started = Date.now();
     await controlPlane.restartApiServer();
-    console.log(`kube-apiserver restarted in ${Date.now() - started} ms`);
+    const restartedAt = Date.now();
+    console.log(`kube-apiserver restarted in ${restartedAt - started} ms`);
+    // Recovery: the first status written after the API server serves again, for every monitor.
+    await eventually('a status written after the restart', async () => {
+      const times = Object.values(await lastRunTimes());
+      return times.every((t) => t !== undefined && Date.parse(t) >= restartedAt - 1000) ? true : undefined;
+    }, 30_000);
+    console.log(`every monitor had a new status ${Date.now() - restartedAt} ms after kube-apiserver was ready again`);
 
     await expectRunsAtInterval(['one', 'two', 'three'], 10);
     const before = await lastRunTimes();

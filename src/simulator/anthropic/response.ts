@@ -17,9 +17,10 @@ function stopReason(completion: Completion): string {
 
 function usage(completion: Completion): object {
   return {
-    input_tokens: completion.inputTokens,
+    // Anthropic counts cache reads apart from input_tokens.
+    input_tokens: completion.inputTokens - completion.cachedInputTokens,
     cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
+    cache_read_input_tokens: completion.cachedInputTokens,
     output_tokens: completion.outputTokens + completion.reasoningTokens,
     service_tier: 'standard',
   };

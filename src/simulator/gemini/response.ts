@@ -23,6 +23,7 @@ function usageMetadata(completion: Completion, candidatesTokens: number): object
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: completion.inputTokens }],
   };
   if (completion.reasoningTokens > 0) metadata.thoughtsTokenCount = completion.reasoningTokens;
+  if (completion.cachedInputTokens > 0) metadata.cachedContentTokenCount = completion.cachedInputTokens;
   return metadata;
 }
 

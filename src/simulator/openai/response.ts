@@ -41,7 +41,7 @@ function usage(completion: Completion): object {
     prompt_tokens: completion.inputTokens,
     completion_tokens: completionTokens,
     total_tokens: completion.inputTokens + completionTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: completion.cachedInputTokens, audio_tokens: 0 },
     completion_tokens_details: {
       reasoning_tokens: completion.reasoningTokens,
       audio_tokens: 0,
