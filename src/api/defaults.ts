@@ -36,6 +36,8 @@ export interface ResolvedTarget {
   baseURL?: string;
   apiKeySecretRef?: SecretKeyRef;
   timeoutMs: number;
+  /** Longest pause between pieces of a streamed answer; undefined when only timeoutMs applies. */
+  idleTimeoutMs?: number;
   concurrency: number;
   parameters: ChatParameters;
   /** The declared or built-in price of the model; undefined when neither exists. */
@@ -123,6 +125,7 @@ export function resolveMonitor(monitor: LLMMonitor): ResolvedMonitor {
         parameters: resolveParameters(t.parameters),
       };
       if (t.baseURL !== undefined) target.baseURL = t.baseURL;
+      if (t.idleTimeout !== undefined) target.idleTimeoutMs = durationMs(t.idleTimeout);
       const price = priceOf(t.model, t.price);
       if (price !== undefined) target.price = price;
       if (t.apiKeySecretRef !== undefined) target.apiKeySecretRef = t.apiKeySecretRef;

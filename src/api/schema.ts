@@ -50,6 +50,7 @@ const target = obj(
       { required: ['name', 'key'] },
     ),
     timeout: duration('Total time allowed for one request. Default 30s.'),
+    idleTimeout: duration('Longest pause allowed between two pieces of a streamed answer, counted from the first piece, so that a stream that stalls fails as Timeout before the total timeout. Unset by default: only timeout applies.'),
     concurrency: int('Maximum requests in flight to this target during one run. Default 4.', { minimum: 1, maximum: 256 }),
     parameters,
     price: targetPrice,

@@ -35,6 +35,8 @@ export interface TargetSpec {
   apiKeySecretRef?: SecretKeyRef;
   /** Total time allowed for one call, as a duration. Default 30s. */
   timeout?: string;
+  /** Longest pause between two pieces of a streamed answer, as a duration. Default: none, only timeout applies. */
+  idleTimeout?: string;
   /** Maximum number of calls in flight to this target within one run. Default 4. */
   concurrency?: number;
   parameters?: ModelParameters;

@@ -156,6 +156,7 @@ async function runSample(
     stream: probe.stream,
     timeoutMs: probe.timeoutMs ?? target.timeoutMs,
   };
+  if (target.idleTimeoutMs !== undefined && probe.stream) request.idleTimeoutMs = target.idleTimeoutMs;
   if (options.signal !== undefined) request.signal = options.signal;
   if (probe.logprobs) request.logprobs = true;
 

@@ -215,7 +215,7 @@ export function createMetrics(registry: Registry) {
     }),
     runsNotStarted: new Counter({
       name: 'llm_monitor_runs_not_started_total',
-      help: 'Runs that could not start, by reason: SecretNotFound (an API key could not be read) or BudgetExceeded.',
+      help: 'Runs that could not start, by reason: SecretNotFound (an API key could not be read), BudgetExceeded or ProviderSetupFailed.',
       labelNames: [...monitorLabels, Label.reason],
       registers,
     }),

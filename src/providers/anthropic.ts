@@ -96,6 +96,7 @@ async function chatStreaming(client: Anthropic, request: ChatRequest, call: Call
   const answer = new AnswerBuilder(call, true);
   const progress: StreamProgress = {};
   for await (const event of stream) {
+    call.received();
     readEvent(event, answer, progress);
   }
 

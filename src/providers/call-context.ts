@@ -9,10 +9,11 @@ import { redactErrorChain, redactSecret } from './redact.js';
 const maxTimerMs = 2 ** 31 - 1;
 
 /** The cause of the call's abort. */
-export type AbortCause = 'timeout' | 'canceled' | 'finished';
+export type AbortCause = 'timeout' | 'idle' | 'canceled' | 'finished';
 
 const abortMessages: Record<AbortCause, string> = {
   timeout: 'provider call timed out',
+  idle: 'provider stream stalled',
   canceled: 'provider call canceled',
   finished: 'provider call finished',
 };
@@ -42,10 +43,13 @@ export class CallContext {
   readonly #apiKey: string | undefined;
   readonly #timer: NodeJS.Timeout;
   readonly #stopWatchingCaller: () => void;
+  readonly #idleTimeoutMs: number | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
   #abortCause: AbortCause | undefined;
 
-  constructor(request: { timeoutMs: number; signal?: AbortSignal }, apiKey: string | undefined) {
+  constructor(request: { timeoutMs: number; idleTimeoutMs?: number; signal?: AbortSignal }, apiKey: string | undefined) {
     this.timeoutMs = request.timeoutMs;
+    this.#idleTimeoutMs = request.idleTimeoutMs;
     this.sdkTimeoutMs = Math.min(Math.max(1, Math.round(request.timeoutMs)), maxTimerMs);
     this.#apiKey = apiKey;
     this.signal = this.#controller.signal;
@@ -54,6 +58,17 @@ export class CallContext {
     this.#timer = setTimeout(() => this.#abort('timeout'), Math.min(request.timeoutMs, maxTimerMs));
     if (request.signal?.aborted) this.#abort('canceled');
     this.#stopWatchingCaller = request.signal === undefined ? () => undefined : onAbort(request.signal, () => this.#abort('canceled'));
+  }
+
+  /**
+   * Marks that a piece of a streamed answer arrived: the idle timeout, if
+   * any, starts again from now. The first piece starts it, so the wait for
+   * the first token is bounded by the total timeout alone.
+   */
+  received(): void {
+    if (this.#idleTimeoutMs === undefined || this.#abortCause !== undefined) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => this.#abort('idle'), Math.min(this.#idleTimeoutMs, maxTimerMs));
   }
 
   /** Seconds since the call started. */
@@ -79,6 +94,10 @@ export class CallContext {
   /** Creates the Timeout or Canceled error when the signal fired, otherwise returns undefined. */
   abortFailure(cause?: unknown): ProbeError | undefined {
     if (this.#abortCause === 'timeout') return this.timeoutFailure(cause);
+    if (this.#abortCause === 'idle') {
+      const limit = formatDuration(this.#idleTimeoutMs ?? 0);
+      return this.fail(FailureReason.Timeout, `the stream sent nothing for ${limit}, the idle timeout, after its first piece`, causeDetails(cause));
+    }
     if (this.#abortCause === 'canceled') return this.fail(FailureReason.Canceled, 'call canceled before it completed', causeDetails(cause));
     return undefined;
   }
@@ -113,6 +132,7 @@ export class CallContext {
   /** Stops the timer and releases any response body still open. Call it once the call settled. */
   dispose(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#idleTimer);
     this.#stopWatchingCaller();
     this.#abort('finished');
   }

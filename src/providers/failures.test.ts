@@ -22,6 +22,7 @@ interface FailureCase {
   messagePart?: string | Partial<Record<ProviderName, string>>;
   /** Target timeout of the call in milliseconds, 5000 by default. */
   timeoutMs?: number;
+  idleTimeoutMs?: number;
   providers?: ProviderName[];
 }
 
@@ -59,6 +60,14 @@ const failureCases: FailureCase[] = [
   { name: 'HTTP 529', scenario: { errors: { rate: 1, status: 529 } }, reason: FailureReason.Overloaded, status: 529 },
   { name: 'a latency over the timeout', scenario: { latency: '10s' }, timeoutMs: 300, reason: FailureReason.Timeout, messagePart: 'within the timeout of 300ms' },
   { name: 'a stall over the timeout', scenario: { faults: { rate: 1, kind: 'stall', stallFor: '10s' } }, timeoutMs: 300, reason: FailureReason.Timeout },
+  {
+    name: 'a stall past the idle timeout',
+    scenario: { faults: { rate: 1, kind: 'stall', stallFor: '10s' } },
+    streams: [true],
+    idleTimeoutMs: 300,
+    reason: FailureReason.Timeout,
+    messagePart: 'the stream sent nothing for 300ms, the idle timeout',
+  },
   { name: 'a connection reset', scenario: { faults: { rate: 1, kind: 'reset' } }, reason: FailureReason.NetworkError },
   { name: 'a malformed body', scenario: { faults: { rate: 1, kind: 'malformed' } }, reason: FailureReason.InvalidResponse },
   { name: 'a truncated body', scenario: { faults: { rate: 1, kind: 'truncated' } }, reason: FailureReason.InvalidResponse },
@@ -169,7 +178,9 @@ describe.each(providerNames)('%s failures', (name) => {
     simulators.push(simulator);
     const provider = providers[name]({ apiKey: 'sk-test-key', baseURL: baseURL(name, simulator.url) });
 
-    const error = await probeError(provider, chatRequest(failureCase.stream, { timeoutMs: failureCase.timeoutMs ?? 5_000 }));
+    const request = chatRequest(failureCase.stream, { timeoutMs: failureCase.timeoutMs ?? 5_000 });
+    if (failureCase.idleTimeoutMs !== undefined) request.idleTimeoutMs = failureCase.idleTimeoutMs;
+    const error = await probeError(provider, request);
 
     expect(error.reason).toBe(expected(failureCase.reason, name));
     expect(error.status).toBe(expected(failureCase.status, name));
@@ -177,6 +188,24 @@ describe.each(providerNames)('%s failures', (name) => {
     expect(error.latencySeconds).toBeGreaterThan(0);
     const messagePart = expected(failureCase.messagePart, name);
     if (messagePart !== undefined) expect(error.message).toContain(messagePart);
+  });
+});
+
+describe.each(providerNames)('%s idle timeout', (name) => {
+  it('lets a slow but steady stream finish', async () => {
+    // 12 pieces 100 ms apart take over 1 s in all, but never pause for the 700 ms idle timeout.
+    const reply = 'one two three four five six seven eight nine ten eleven twelve';
+    const simulator = await startSimulator({ port: 0, scenario: { reply, tokenInterval: '100ms' } });
+    try {
+      const provider = providers[name]({ apiKey: 'sk-test-key', baseURL: baseURL(name, simulator.url) });
+
+      const answer = await provider.chat({ ...chatRequest(true), idleTimeoutMs: 700 });
+
+      expect(answer.text).toBe(reply);
+      expect(answer.latencySeconds).toBeGreaterThan(1);
+    } finally {
+      await simulator.close();
+    }
   });
 });
 

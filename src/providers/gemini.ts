@@ -47,6 +47,7 @@ async function chat(client: GoogleGenAI, request: ChatRequest, apiKey: string | 
     // request, so an abort before that would not reach its fetch.
     if (request.stream) {
       for await (const chunk of await call.untilAborted(client.models.generateContentStream(params))) {
+        call.received();
         readResponse(chunk, answer, progress);
       }
     } else {

@@ -85,6 +85,7 @@ async function chatStreaming(client: OpenAI, request: ChatRequest, call: CallCon
   const answer = new AnswerBuilder(call, true);
   const metadata: Partial<AnswerMetadata> = {};
   for await (const chunk of stream) {
+    call.received();
     readChunk(chunk, answer, metadata);
   }
 

@@ -17,6 +17,8 @@ export interface ChatRequest {
   stream: boolean;
   /** Total time allowed for the call, in milliseconds. */
   timeoutMs: number;
+  /** Longest pause allowed between two pieces of a streamed answer, in milliseconds, counted from the first piece; unset means only timeoutMs applies. */
+  idleTimeoutMs?: number;
   /** Aborts the call when the runner shuts down. */
   signal?: AbortSignal;
   /** Requests the log-probability of each output token (OpenAI, Gemini); Anthropic's API has none and ignores it. */
