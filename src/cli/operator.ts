@@ -30,6 +30,7 @@ interface OperatorCommandOptions extends FeedbackFlags {
   shutdownGrace: number;
   identity?: string;
   resyncPeriod: string;
+  reconcileWorkers: number;
   ruleLabel: Record<string, string>;
   shardIndex?: number;
   shardCount: number;
@@ -52,6 +53,7 @@ export function registerOperatorCommand(program: Command): void {
     .option('--renew-deadline <duration>', 'how long the leader keeps trying to renew before it stops probing', '10s')
     .option('--retry-period <duration>', 'time between attempts to acquire or renew the Lease', '2s')
     .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish on shutdown before they are canceled', parsePositiveInteger, 10)
+    .option('--reconcile-workers <count>', 'monitors reconciled at the same time, never one monitor twice at once', parsePositiveInteger, 4)
     .option('--resync-period <duration>', 'how often every cached monitor is reconciled again, to correct drift', '10m')
     .addOption(ruleLabelOption('label on every PrometheusRule generated from a monitor, for a Prometheus ruleSelector such as release=kube-prometheus-stack (repeatable)'))
     .option('--shard-count <count>', 'number of shards the monitors are split into by a stable hash of namespace/name', parsePositiveInteger, 1)
@@ -95,6 +97,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
     shutdownGraceMs: options.shutdownGrace * 1000,
     informerTiming: { resyncPeriodMs: durationFlag('--resync-period', options.resyncPeriod) },
     ruleLabels: options.ruleLabel,
+    reconcileWorkers: options.reconcileWorkers,
   };
   if (options.labelSelector !== undefined) operatorOptions.labelSelector = options.labelSelector;
   if (options.shardCount > 1) operatorOptions.shard = { index: shardIndex(options), count: options.shardCount };

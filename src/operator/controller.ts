@@ -39,8 +39,17 @@ export interface ControllerOptions {
   shard?: Shard;
   /** Removes API keys from the answers kept in status.recentFailures. */
   redactor?: Redactor;
+  /** Monitors reconciled at the same time; default defaultReconcileWorkers. */
+  reconcileWorkers?: number;
   now?: () => number;
 }
+
+/**
+ * Reconciles in flight at once. Each one waits on a few API round trips (the
+ * PrometheusRule apply, the status patch), so one worker took in only about 6
+ * new monitors a second; workers never share a key.
+ */
+export const defaultReconcileWorkers = 4;
 
 export class Controller {
   private readonly queue: WorkQueue;
@@ -55,7 +64,7 @@ export class Controller {
   constructor(private readonly options: ControllerOptions) {
     this.now = options.now ?? Date.now;
     this.identityEvents = new IdentityEvents(options.events);
-    this.queue = new WorkQueue((key) => this.reconcile(key), options.logger);
+    this.queue = new WorkQueue((key) => this.reconcile(key), options.logger, options.reconcileWorkers ?? defaultReconcileWorkers);
   }
 
   /** Asks for a reconcile of one monitor; repeated requests before it runs are merged. */

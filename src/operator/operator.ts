@@ -30,6 +30,8 @@ export interface OperatorOptions {
   kubeConfig: KubeConfig;
   /** Namespaces to watch; empty means all. */
   namespaces: string[];
+  /** Monitors reconciled at the same time. */
+  reconcileWorkers?: number;
   labelSelector?: string;
   providers: Record<ProviderName, ProviderFactory>;
   redactor: Redactor;
@@ -92,6 +94,7 @@ export class Operator {
       alertRules: this.alertRules,
       redactor: options.redactor,
       ...(options.shard === undefined ? {} : { shard: options.shard }),
+      ...(options.reconcileWorkers === undefined ? {} : { reconcileWorkers: options.reconcileWorkers }),
     });
     this.secretsForRunner = secrets;
 
