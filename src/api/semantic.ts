@@ -6,7 +6,9 @@
 import { Ajv } from 'ajv';
 import { Cron } from 'croner';
 import { parseDuration } from '../util/duration.js';
-import { defaultJudgeScale, type JudgeSpec, type LLMMonitorSpec, type ModelParameters } from './types.js';
+import { maxRetryWaitMs } from '../engine/retry.js';
+import { defaultTimeoutMs } from './defaults.js';
+import { defaultJudgeScale, type JudgeSpec, type LLMMonitorSpec, type ModelParameters, type TargetSpec } from './types.js';
 import type { ValidationIssue } from './validate.js';
 
 /** Runs faster than this would probe a paid API more than anyone intends. */
@@ -26,6 +28,8 @@ export function semanticIssues(spec: LLMMonitorSpec): ValidationIssue[] {
   spec.targets.forEach((target, t) => {
     positiveDuration(target.timeout, `spec.targets[${t}].timeout`, add);
     parameterIssues(target.parameters, `spec.targets[${t}].parameters`, add);
+    idleTimeoutIssue(target, `spec.targets[${t}]`, add);
+    retryIssues(target, `spec.targets[${t}].retries`, add);
   });
   spec.probes.forEach((probe, p) => {
     const path = `spec.probes[${p}]`;
@@ -72,6 +76,21 @@ function scheduleIssues(spec: LLMMonitorSpec, add: Add): void {
       add('spec.schedule.cron', `invalid cron expression: ${(error as Error).message}`);
     }
   }
+}
+
+function idleTimeoutIssue(target: TargetSpec, path: string, add: Add): void {
+  if (target.idleTimeout === undefined) return;
+  const idleMs = parseDuration(target.idleTimeout) ?? 0;
+  const timeoutMs = target.timeout === undefined ? defaultTimeoutMs : (parseDuration(target.timeout) ?? 0);
+  if (idleMs <= 0) add(`${path}.idleTimeout`, 'must be longer than 0s');
+  else if (idleMs >= timeoutMs) add(`${path}.idleTimeout`, `must be shorter than the timeout (${target.timeout ?? '30s'}), which would end the call first`);
+}
+
+function retryIssues(target: TargetSpec, path: string, add: Add): void {
+  if (target.retries?.backoff === undefined) return;
+  const backoffMs = parseDuration(target.retries.backoff) ?? 0;
+  if (backoffMs <= 0) add(`${path}.backoff`, 'must be longer than 0s');
+  else if (backoffMs > maxRetryWaitMs) add(`${path}.backoff`, `must be at most ${maxRetryWaitMs / 1000}s: a longer wait ends the retries instead`);
 }
 
 function positiveDuration(value: string | undefined, path: string, add: Add): void {

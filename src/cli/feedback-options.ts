@@ -75,6 +75,9 @@ export async function serveFeedback(
     metricsServer.feedback = feedback;
     return undefined;
   }
+  if (flags.feedbackPort !== 0 && flags.feedbackPort === metricsServer.port) {
+    throw new UsageError(`--feedback-port ${flags.feedbackPort} is also --metrics-port: pick another port, or leave --feedback-port out to serve feedback beside /metrics`);
+  }
 
   let server: RunningHttpServer;
   try {

@@ -130,7 +130,14 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
           scores: metrics.feedbackScore,
         };
   const feedbackServer = await serveFeedback(options, feedback, serverOptions, log);
-  const server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
+  } catch (error) {
+    // The feedback server already listens and would keep the process alive.
+    await feedbackServer?.close();
+    throw error;
+  }
   log.info({ url: `${server.url}/metrics`, identity }, 'serving metrics');
 
   const signal = onShutdownSignal(log);

@@ -1,3 +1,5 @@
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { RecentFailureStore } from '../engine/recent-failure-store.js';
@@ -46,6 +48,7 @@ async function run(options: RunOptions): Promise<void> {
   const context = createContext({ logLevel: options.logLevel });
   const log = context.logger;
   const monitors = await loadMonitors(options.filename, log);
+  if (options.stateDir !== undefined) await prepareStateDir(options.stateDir);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -64,7 +67,14 @@ async function run(options: RunOptions): Promise<void> {
   const serverOptions: HttpServerOptions = { registry, host: options.metricsAddress, port: options.metricsPort, recentFailures };
   const feedback = options.feedbackTokenFile === undefined ? undefined : await feedbackOptions(options.feedbackTokenFile, monitors, metrics, context.redactor);
   const feedbackServer = await serveFeedback(options, feedback, serverOptions, log);
-  const server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
+  } catch (error) {
+    // The feedback server already listens and would keep the process alive.
+    await feedbackServer?.close();
+    throw error;
+  }
   log.info({ url: `${server.url}/metrics`, monitors: monitors.length }, 'serving metrics');
 
   for (const { monitor } of monitors) runner.upsert(monitor);
@@ -75,6 +85,18 @@ async function run(options: RunOptions): Promise<void> {
   await feedbackServer?.close();
   await server.close();
   log.info('stopped');
+}
+
+/** Creates the state folder if missing, so that a path that cannot hold drift baselines fails at start instead of after every run. */
+async function prepareStateDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it is a file, not a folder' : code === 'EACCES' ? 'it is not writable' : (error as Error).message;
+    throw new UsageError(`--state-dir ${dir} cannot hold the drift baselines: ${why}; pass a writable folder`);
+  }
 }
 
 /** Starts a server, turning the errors a user can fix (port in use, address not on this host) into a UsageError. */

@@ -271,7 +271,8 @@ describe('Informer on the shared control plane', () => {
 
     expectSuccess(await kubectl(['create', 'configmap', named]));
     expectSuccess(await kubectl(['label', 'configmap', named, `team=${team}`]));
-    await waitFor(`${named} reaches both informers`, () => byLabel.recorder.has('add', named) && byField.recorder.has('add', named));
+    // The two informers watch on separate streams, so the field informer's update of the label may come after the label informer's add.
+    await waitFor(`${named} and its label reach both informers`, () => byLabel.recorder.has('add', named) && byField.recorder.has('update', named));
 
     const names = (informer: Informer<V1ConfigMap>) => informer.list().map((object) => object.metadata?.name).sort();
     expect(names(byLabel.informer)).toEqual([matching, named].sort());

@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,6 +71,42 @@ describe('run feedback endpoint', () => {
     expect(metricsOnFeedbackPort.status).toBe(404);
     expect(await (await fetch(metricsUrl)).text()).toContain('llm_monitor_feedback_total{namespace="ci",monitor="bot",target="primary",rating="negative"} 1');
     expect(logs()).not.toContain(token);
+  });
+
+  it('exits with code 2 when the metrics port is taken, though the feedback port was free', async () => {
+    const dir = await tempDir();
+    const manifest = await writeMonitor(dir, 'bot', 'http://127.0.0.1:9');
+    await writeFile(join(dir, 'token'), token);
+    const busy = createServer();
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    const busyPort = String((busy.address() as AddressInfo).port);
+
+    try {
+      const result = await runCli(
+        ['run', '-f', manifest, '--metrics-address', '127.0.0.1', '--metrics-port', busyPort, '--feedback-token-file', join(dir, 'token'), '--feedback-address', '127.0.0.1', '--feedback-port', '0'],
+        { timeoutMs: 30_000 },
+      );
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`cannot serve metrics on 127.0.0.1:${busyPort}: the port is in use`);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('rejects the same port for feedback and metrics', async () => {
+    const dir = await tempDir();
+    const manifest = await writeMonitor(dir, 'bot', 'http://127.0.0.1:9');
+    await writeFile(join(dir, 'token'), token);
+
+    const result = await runCli(
+      ['run', '-f', manifest, '--metrics-address', '127.0.0.1', '--metrics-port', '19466', '--feedback-token-file', join(dir, 'token'), '--feedback-port', '19466'],
+      { timeoutMs: 30_000 },
+    );
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--feedback-port 19466 is also --metrics-port');
   });
 
   it('rejects --feedback-port without a token file', async () => {
