@@ -58,7 +58,8 @@ describe('feedback on a separate port', () => {
   it('metrics port does not serve feedback', async () => {
     const response = await postFeedback(metricsServer.url);
 
-    expect(response.status).toBe(405);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('feedback is not served on this port');
   });
 
   it('metrics port still serves metrics', async () => {

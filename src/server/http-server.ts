@@ -41,6 +41,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
       return;
     }
+    if (path === feedbackPath) {
+      // Feedback is off, or served on --feedback-port: say so instead of a bare 405 or 404.
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":"feedback is not served on this port: it needs --feedback-token-file, and with --feedback-port it is served on that port only"}');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

@@ -82,7 +82,7 @@ describe('operator feedback endpoint', () => {
     const feedbackOnMetricsPort = await fetch(operator.metricsUrl.replace('/metrics', '/v1/feedback'), { method: 'POST', body: JSON.stringify(rating) });
 
     expect(metricsOnFeedbackPort.status).toBe(404);
-    expect(feedbackOnMetricsPort.status).toBe(405);
+    expect(feedbackOnMetricsPort.status).toBe(404);
   });
 
   it('rejects ratings once the monitor is deleted', async () => {

@@ -67,7 +67,8 @@ describe('run feedback endpoint', () => {
     const metricsOnFeedbackPort = await fetch(feedbackUrl.replace('/v1/feedback', '/metrics'));
 
     expect(accepted.status).toBe(204);
-    expect(onMetricsPort.status).toBe(405);
+    expect(onMetricsPort.status).toBe(404);
+    expect(await onMetricsPort.text()).toContain('feedback is not served on this port');
     expect(metricsOnFeedbackPort.status).toBe(404);
     expect(await (await fetch(metricsUrl)).text()).toContain('llm_monitor_feedback_total{namespace="ci",monitor="bot",target="primary",rating="negative"} 1');
     expect(logs()).not.toContain(token);
