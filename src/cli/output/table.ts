@@ -31,7 +31,12 @@ export function renderTable(report: CheckReport): string {
         probe.samples.forEach((sample, index) => {
           const where = `${monitorName} ${target.target}/${probe.probe} sample ${index + 1}`;
           if (sample.error !== undefined) failures.push(`${where}: ${sample.error.reason}: ${sample.error.message}`);
-          for (const assertion of sample.assertions) if (!assertion.passed) failures.push(`${where}: ${assertion.kind}: ${assertion.message}`);
+          for (const assertion of sample.assertions) {
+            if (assertion.passed) continue;
+            // An assertion that could not be evaluated does not fail the sample, so it is named as such.
+            const what = assertion.error === undefined ? assertion.kind : `${assertion.kind} not evaluated (${assertion.error.reason})`;
+            failures.push(`${where}: ${what}: ${assertion.message}`);
+          }
         });
       }
       rows.push([
