@@ -2,7 +2,7 @@
  * Retries of a probe's request. Off by default, because a retry hides the
  * latency and the errors that users of the model feel. When a target sets
  * `retries`, only failures that a later attempt can clear are retried, and the
- * sample keeps the latency of the attempt that answered.
+ * sample keeps the latency of the attempt that returned the answer.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -25,70 +25,45 @@ export const retriedReasons: ReadonlySet<FailureReason> = new Set([
   FailureReason.Timeout,
 ]);
 
-/** A Retry-After longer than this ends the retries: the sample fails with the provider's answer instead of stalling the run. */
+/** A Retry-After longer than this ends the retries: the sample fails with the provider's error instead of stalling the run. */
 export const maxRetryWaitMs = 60_000;
 
-export interface RetriedChat {
-  answer: ChatResponse;
-  /** Attempts made, 1 when the first answered. */
-  attempts: number;
-}
-
 /**
- * Sends the request up to `policy.maxAttempts` times. Resolves with the first
- * answer; rejects with the last attempt's ProbeError, with `attempts` set on
- * it, when every attempt failed or a failure is not one to retry.
- * `onRetry` is called with the reason of each failure that is retried.
+ * Sends the request up to `policy.maxAttempts` times and resolves with the
+ * first answer. It rejects with the last attempt's ProbeError when every
+ * attempt failed or a failure is not one to retry. `onRetry` is called with
+ * the reason of each failure that is retried, so the attempts made are the
+ * retries plus one.
  */
 export async function chatWithRetries(
   provider: Provider,
   request: ChatRequest,
   policy: RetryPolicy | undefined,
   onRetry: (reason: FailureReason) => void = () => {},
-): Promise<RetriedChat> {
+): Promise<ChatResponse> {
   const maxAttempts = policy?.maxAttempts ?? 1;
   for (let attempt = 1; ; attempt++) {
     try {
-      return { answer: await provider.chat(request), attempts: attempt };
+      return await provider.chat(request);
     } catch (error) {
       if (!(error instanceof ProbeError)) throw error;
       const waitMs = policy === undefined ? undefined : retryWaitMs(error, attempt, maxAttempts, policy.backoffMs);
-      if (waitMs === undefined || request.signal?.aborted === true) throw withAttempts(error, attempt);
+      if (waitMs === undefined || request.signal?.aborted === true) throw error;
       onRetry(error.reason);
       try {
         await sleep(waitMs, undefined, request.signal === undefined ? {} : { signal: request.signal });
       } catch {
-        // The run was canceled during the wait: the last failure stands.
-        throw withAttempts(error, attempt);
+        // The run was canceled during the wait, so the last failure is the sample's result.
+        throw error;
       }
     }
   }
 }
 
-/** How long to wait before the next attempt, or undefined when there is none. */
+/** Returns how long to wait before the next attempt, or undefined when there is none. */
 export function retryWaitMs(error: ProbeError, attempt: number, maxAttempts: number, backoffMs: number): number | undefined {
   if (attempt >= maxAttempts || !retriedReasons.has(error.reason)) return undefined;
   const backoff = backoffMs * 2 ** (attempt - 1);
   const waitMs = Math.max(backoff, (error.retryAfterSeconds ?? 0) * 1000);
   return waitMs > maxRetryWaitMs ? undefined : waitMs;
-}
-
-/** The ProbeError of a sample's last attempt, and how many attempts the sample made. */
-export class RetriedProbeError extends ProbeError {
-  constructor(
-    readonly last: ProbeError,
-    readonly attempts: number,
-  ) {
-    super(last.reason, last.message, {
-      ...(last.status === undefined ? {} : { status: last.status }),
-      ...(last.latencySeconds === undefined ? {} : { latencySeconds: last.latencySeconds }),
-      ...(last.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: last.retryAfterSeconds }),
-      ...(last.requestId === undefined ? {} : { requestId: last.requestId }),
-      cause: last,
-    });
-  }
-}
-
-function withAttempts(error: ProbeError, attempts: number): ProbeError {
-  return attempts === 1 ? error : new RetriedProbeError(error, attempts);
 }

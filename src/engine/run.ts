@@ -12,7 +12,7 @@ import { assertionContext, newRunServices, type RunServices } from './assertion-
 import type { EmbeddingResolver } from './embedding-resolver.js';
 import type { JudgeResolver } from './judge-resolver.js';
 import { mapWithConcurrency } from './limit.js';
-import { chatWithRetries, RetriedProbeError } from './retry.js';
+import { chatWithRetries } from './retry.js';
 import type { AssertionRequest, ProbeResult, RunResult, SampleResult, TargetResult } from './result.js';
 import { servedIdentity } from '../signals/identity.js';
 import { costOf } from '../signals/prices.js';
@@ -162,15 +162,13 @@ async function runSample(
 
   let answer;
   const retried: FailureReason[] = [];
-  let attempts = 1;
   try {
-    ({ answer, attempts } = await chatWithRetries(provider, request, target.retry, (reason) => retried.push(reason)));
+    answer = await chatWithRetries(provider, request, target.retry, (reason) => retried.push(reason));
   } catch (error) {
     if (error instanceof ProbeError) {
       const sample = failedSample(error.reason, error.message, error.status);
       if (error.latencySeconds !== undefined) sample.latencySeconds = error.latencySeconds;
-      if (error instanceof RetriedProbeError) sample.attempts = error.attempts;
-      if (retried.length > 0) sample.retried = retried;
+      addRetries(sample, retried);
       return sample;
     }
     options.onUnexpectedError?.(error, target.name, probe.name);
@@ -194,14 +192,20 @@ async function runSample(
   if (assertionRequests.length > 0) sample.assertionRequests = assertionRequests;
   if (answer.timeToFirstTokenSeconds !== undefined) sample.timeToFirstTokenSeconds = answer.timeToFirstTokenSeconds;
   if (answer.usage !== undefined) sample.usage = answer.usage;
-  if (attempts > 1) sample.attempts = attempts;
-  if (retried.length > 0) sample.retried = retried;
+  addRetries(sample, retried);
   if (answer.responseModel !== undefined) sample.responseModel = answer.responseModel;
   if (answer.systemFingerprint !== undefined) sample.systemFingerprint = answer.systemFingerprint;
   if (answer.modelVersion !== undefined) sample.modelVersion = answer.modelVersion;
   const confidence = confidenceOf(answer.tokenLogprobs ?? []);
   if (confidence !== undefined) sample.confidence = confidence;
   return sample;
+}
+
+/** Records the retries of a sample that made more than one attempt: each retry follows one failed attempt. */
+function addRetries(sample: SampleResult, retried: FailureReason[]): void {
+  if (retried.length === 0) return;
+  sample.attempts = retried.length + 1;
+  sample.retried = retried;
 }
 
 function failedSample(reason: FailureReason, message: string, status?: number): SampleResult {
