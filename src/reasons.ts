@@ -47,7 +47,7 @@ export const ReadyReason = {
 } as const;
 export type ReadyReason = (typeof ReadyReason)[keyof typeof ReadyReason];
 
-/** Why a scheduled run did not start. The label of llm_monitor_runs_not_started_total. */
+/** Reasons that a scheduled run did not start, the `reason` label of llm_monitor_runs_not_started_total. */
 export const RunNotStartedReason = {
   /** An API key in targets[].apiKeySecretRef could not be read. */
   SecretNotFound: 'SecretNotFound',

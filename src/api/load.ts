@@ -137,8 +137,8 @@ async function loadFile(file: string, result: LoadResult): Promise<void> {
 }
 
 /**
- * A document of this project's API group, or one whose kind differs from LLMMonitor only in case, is
- * meant to be a monitor: skipping it quietly would lose the monitor, so it is an error instead.
+ * Returns the error for a document that is meant to be a monitor but has another kind: one of this
+ * project's API group, or one whose kind differs from LLMMonitor only in case. Skipping it would lose the monitor.
  */
 function misspeltKind(value: unknown, documentKind: unknown): string | undefined {
   if (documentKind === kind) return undefined;

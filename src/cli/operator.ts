@@ -156,11 +156,11 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
   log.info('stopped');
 }
 
-/** A first list refused as a bad request comes from the flags that shape it, so it is a usage error. */
+/** Turns a first list rejected with 400 Bad Request into a usage error, because the flags shape that list. */
 function refusedList(error: unknown): unknown {
   const status = (error as { status?: unknown }).status;
   if (!(error instanceof Error) || error.name !== 'KubeRequestError' || status !== 400) return error;
-  return new UsageError(`the API server refused to list with these flags: ${error.message}; check --label-selector and --namespace`);
+  return new UsageError(`the API server rejected the list request with these flags: ${error.message}; check --label-selector and --namespace`);
 }
 
 /** Namespace names are DNS-1123 labels; a wrong one would otherwise list nothing, silently, forever. */

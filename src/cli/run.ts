@@ -94,8 +94,8 @@ async function prepareStateDir(dir: string): Promise<void> {
     await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'it is a file, not a folder' : code === 'EACCES' ? 'it is not writable' : (error as Error).message;
-    throw new UsageError(`--state-dir ${dir} cannot hold the drift baselines: ${why}; pass a writable folder`);
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'it is a file, not a folder' : code === 'EACCES' ? 'it is not writable' : (error as Error).message;
+    throw new UsageError(`--state-dir ${dir} cannot hold the drift baselines: ${reason}; pass a writable folder`);
   }
 }
 

@@ -51,10 +51,9 @@ interface ClientEntry {
 }
 
 /**
- * First runs of monitors added together start at most this many a second: a
- * new monitor still reports within a second, and 10,000 monitors loaded at
- * once spread their runs over 100 s instead of starting in one burst that
- * would make every run late.
+ * Maximum first runs a second for monitors added together. A new monitor
+ * still reports within a second. 10,000 monitors loaded at once spread their
+ * runs over 100 s instead of starting in one burst that makes every run late.
  */
 export const defaultFirstRunsPerSecond = 100;
 

@@ -45,9 +45,9 @@ export interface ControllerOptions {
 }
 
 /**
- * Reconciles in flight at once. Each one waits on a few API round trips (the
- * PrometheusRule apply, the status patch), so one worker took in only about 6
- * new monitors a second; workers never share a key.
+ * Number of reconciles in flight at once. Each one waits on a few API round
+ * trips (the PrometheusRule apply, the status patch), so one worker took in
+ * only about 6 new monitors a second. Workers never share a key.
  */
 export const defaultReconcileWorkers = 4;
 

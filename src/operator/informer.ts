@@ -116,7 +116,7 @@ export class Informer<T extends KubernetesObject> {
    * Starts listing and watching. Resolves after the first complete list, once
    * its objects were emitted as `add` events. Keeps retrying a failing list,
    * so it rejects only when stop() is called first, or when the API server
-   * answers the first list with 400 Bad Request (a KubeRequestError), which no
+   * rejects the first list with 400 Bad Request (a KubeRequestError), which no
    * retry can fix.
    */
   start(): Promise<void> {
@@ -196,8 +196,8 @@ export class Informer<T extends KubernetesObject> {
       if (this.stopped) return;
       this.options.onList?.(ListResult.Error);
       if (!this.isSynced && error instanceof KubeRequestError && error.status === 400) {
-        // The API server calls the request itself bad, for example an invalid label selector: no retry can fix that.
-        this.logger.error({ err: error, status: error.status }, 'list refused as a bad request, stopping');
+        // The API server rejected the request itself, for example an invalid label selector, and no retry can fix that.
+        this.logger.error({ err: error, status: error.status }, 'list rejected with 400 Bad Request, stopping');
         this.syncWaiter?.reject(error);
         this.syncWaiter = undefined;
         void this.stop();

@@ -152,7 +152,7 @@ export class Operator {
     return unsynced ? 'caches not synced yet' : undefined;
   }
 
-  /** Returns whether the cache holds the monitor and its spec lists the target; the feedback endpoint accepts ratings only for those. */
+  /** Returns whether the cache contains the monitor and its spec lists the target; the feedback endpoint accepts ratings only for those. */
   hasTarget(namespace: string, name: string, target: string): boolean {
     const monitor = this.findIn(this.monitorInformers, namespace, name) as LLMMonitor | undefined;
     return monitor?.spec?.targets?.some((t) => t.name === target) ?? false;

@@ -43,7 +43,7 @@ describe('WorkQueue', () => {
     expect(handler.maxInFlight()).toBe(3);
   });
 
-  it('reconciles a key added during its reconcile once more afterwards, never twice at once', async () => {
+  it('reconciles a busy key again afterwards', async () => {
     const handler = gatedHandler();
     const queue = new WorkQueue(handler.handle, logger, 4);
 

@@ -125,7 +125,7 @@ describe('Scheduler', () => {
     expect(startedAfterCallbacks).toEqual([500, 1000, 1200]);
   });
 
-  it('spreads the first runs of tasks added together at firstRunsPerSecond, and keeps the spread', async () => {
+  it('paces first runs of tasks added together', async () => {
     const { scheduler, lateness } = createScheduler({ firstRunsPerSecond: 100 });
     const tasks = Array.from({ length: 300 }, (_, i) => recordedTask(`default/m${i}`, { interval: '1m', jitter: '0%' }));
 

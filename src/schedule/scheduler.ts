@@ -114,7 +114,7 @@ export class Scheduler {
    * the scheduler is stopped or the schedule is invalid.
    *
    * First runs are not jittered. Without `firstRunsPerSecond`, tasks added
-   * together start their first runs in one burst and stay in step; with it,
+   * together start their first runs in one burst and stay in step. With it,
    * they are planned one after another at that rate.
    */
   upsert(task: ScheduledTask): void {

@@ -42,7 +42,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (path === feedbackPath) {
-      // Feedback is off, or served on --feedback-port: say so instead of a bare 405 or 404.
+      // Feedback is off, or served on --feedback-port only. A message says which, instead of a bare 405.
       response
         .writeHead(404, { 'content-type': 'application/json' })
         .end('{"error":"feedback is not served on this port: it needs --feedback-token-file, and with --feedback-port it is served on that port only"}');

@@ -9,7 +9,7 @@ describe('operator flags the API server cannot serve', () => {
   it.each([
     {
       flags: ['--label-selector', 'team in (a'],
-      message: /the API server refused to list with these flags: .*check --label-selector and --namespace/,
+      message: /the API server rejected the list request with these flags: .*check --label-selector and --namespace/,
     },
     {
       flags: ['--namespace', 'Team_A'],

@@ -42,7 +42,7 @@ describe('a Secret rotated while probing', () => {
     await applyYaml(monitor);
     await eventually('a passing run with the old key', async () => ((await getMonitor(namespace, 'rotating'))?.status?.passRate === '100%' ? true : undefined));
 
-    // The provider revokes the old key first, as a rotation does; runs fail until the Secret holds the new one.
+    // The provider revokes the old key first, as a rotation does; runs fail until the Secret contains the new one.
     simulator.setScenario({ reply: 'Paris', apiKey: newKey });
     await eventually('a run that fails with the revoked key', async () => ((await getMonitor(namespace, 'rotating'))?.status?.passRate === '0%' ? true : undefined));
     await applyYaml(secret(newKey));

@@ -34,8 +34,8 @@ export function renderTable(report: CheckReport): string {
           for (const assertion of sample.assertions) {
             if (assertion.passed) continue;
             // An assertion that could not be evaluated does not fail the sample, so it is named as such.
-            const what = assertion.error === undefined ? assertion.kind : `${assertion.kind} not evaluated (${assertion.error.reason})`;
-            failures.push(`${where}: ${what}: ${assertion.message}`);
+            const label = assertion.error === undefined ? assertion.kind : `${assertion.kind} not evaluated (${assertion.error.reason})`;
+            failures.push(`${where}: ${label}: ${assertion.message}`);
           }
         });
       }
