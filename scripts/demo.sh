@@ -48,7 +48,7 @@ sleep "$seconds"
 echo
 echo "== a few series from http://127.0.0.1:$metrics_port/metrics"
 curl -fsS "http://127.0.0.1:$metrics_port/metrics" |
-  grep -E '^llm_monitor_(probe_success|target_pass_ratio|probe_errors_total|runs_total|tokens_total)|^gen_ai_client_operation_duration_seconds_count' |
+  grep -E '^llm_monitor_(probe_success|target_pass_ratio|probe_errors_total|runs_total|tokens_total)|^llm_monitor_probe_duration_seconds_count' |
   head -n 30
 echo
 echo "Demo finished. Run your own monitors with: node dist/cli/main.js run -f YOUR-FOLDER (see README.md)."

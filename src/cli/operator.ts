@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics } from 'prom-client';
 import { createMetrics } from '../metrics/metrics.js';
+import { MetricsRegistry } from '../metrics/families.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { providers } from '../providers/registry.js';
 import { startHttpServer, type HttpServerOptions } from '../server/http-server.js';
@@ -21,6 +22,7 @@ interface OperatorCommandOptions extends FeedbackFlags {
   labelSelector?: string;
   metricsAddress: string;
   metricsPort: number;
+  genAiMetrics: boolean;
   leaderElect: boolean;
   leaderElectionNamespace?: string;
   leaderElectionId: string;
@@ -46,6 +48,7 @@ export function registerOperatorCommand(program: Command): void {
     .option('-l, --label-selector <selector>', 'watch only LLMMonitors whose labels match, for example team=search')
     .option('--metrics-address <address>', 'address to serve /metrics, /healthz and /readyz on', '0.0.0.0')
     .option('--metrics-port <port>', 'port to serve /metrics, /healthz and /readyz on', parsePort, 9464)
+    .option('--gen-ai-metrics', 'also export the OpenTelemetry GenAI histograms gen_ai_client_operation_duration_seconds and gen_ai_client_token_usage', false)
     .option('--no-leader-elect', 'probe without electing a leader: only safe with a single replica')
     .option('--leader-election-namespace <name>', 'namespace of the leader Lease; default: $POD_NAMESPACE, else "default"')
     .option('--leader-election-id <name>', 'name of the leader Lease', 'llm-monitor-leader')
@@ -81,9 +84,9 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
   }
   if (kubeConfig.getCurrentCluster() === null) throw new UsageError('no Kubernetes cluster configured: pass --kubeconfig FILE, set KUBECONFIG, or run in a Pod');
 
-  const registry = new Registry();
+  const registry = new MetricsRegistry();
   collectDefaultMetrics({ register: registry });
-  const metrics = createMetrics(registry);
+  const metrics = createMetrics(registry, { genAiMetrics: options.genAiMetrics });
   const identity = options.identity ?? `${process.env.POD_NAME ?? hostname()}-${randomBytes(3).toString('hex')}`;
   const operatorOptions: ConstructorParameters<typeof Operator>[0] = {
     kubeConfig,

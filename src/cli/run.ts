@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics } from 'prom-client';
 import { RecentFailureStore } from '../engine/recent-failure-store.js';
 import { MonitorRunner } from '../engine/runner.js';
 import { createMetrics } from '../metrics/metrics.js';
+import { MetricsRegistry } from '../metrics/families.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { providers } from '../providers/registry.js';
 import { DirectorySecretResolver } from '../secrets/directory.js';
@@ -24,6 +25,7 @@ interface RunOptions extends FeedbackFlags {
   stateDir?: string;
   metricsAddress: string;
   metricsPort: number;
+  genAiMetrics: boolean;
   logLevel: string;
   shutdownGrace: number;
 }
@@ -37,6 +39,7 @@ export function registerRunCommand(program: Command): void {
     .option('--state-dir <dir>', 'folder that keeps drift baselines across restarts, one JSON file per monitor; without it they are kept in memory')
     .option('--metrics-address <address>', 'address to serve /metrics on', '0.0.0.0')
     .option('--metrics-port <port>', 'port to serve /metrics on', parsePort, 9464)
+    .option('--gen-ai-metrics', 'also export the OpenTelemetry GenAI histograms gen_ai_client_operation_duration_seconds and gen_ai_client_token_usage', false)
     .option('--shutdown-grace <seconds>', 'seconds that runs in progress may take to finish after SIGTERM before they are canceled', parsePositiveInteger, 10)
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'));
   addFeedbackOptions(command).action(async (options: RunOptions) => {
@@ -50,9 +53,9 @@ async function run(options: RunOptions): Promise<void> {
   const monitors = await loadMonitors(options.filename, log);
   if (options.stateDir !== undefined) await prepareStateDir(options.stateDir);
 
-  const registry = new Registry();
+  const registry = new MetricsRegistry();
   collectDefaultMetrics({ register: registry });
-  const metrics = createMetrics(registry);
+  const metrics = createMetrics(registry, { genAiMetrics: options.genAiMetrics });
   const recorder = new MetricsRecorder(metrics);
   const recentFailures = new RecentFailureStore((text) => context.redactor.redact(text));
   const runner = new MonitorRunner({

@@ -1,20 +1,25 @@
 /**
  * Turns run results into metric updates, and removes every series of a
- * monitor when it is removed. prom-client can only remove a series by its
- * exact labels, so the recorder remembers the label sets it used per monitor.
+ * monitor when it is removed. Every family groups its series by namespace
+ * and monitor, so removing a monitor drops one group per family.
  */
-import type { Counter, Gauge, Histogram, LabelValues } from 'prom-client';
+import type { LabelValues } from 'prom-client';
 import type { AssertionRequest, RunResult, SampleResult, TargetResult } from '../engine/result.js';
 import type { RunNotStartedReason } from '../reasons.js';
+import { Family, type CounterFamily, type GaugeFamily, type HistogramFamily } from './families.js';
 import { Label, type Metrics } from './metrics.js';
 
-type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
+type AnyMetric = CounterFamily | GaugeFamily | HistogramFamily;
 type Labels = LabelValues<string>;
 
 export class MetricsRecorder {
-  private readonly seriesByMonitor = new Map<string, Map<string, { metric: AnyMetric; labels: Labels }>>();
+  /** The namespace and monitor labels of each monitor key that has series. */
+  private readonly monitors = new Map<string, Labels>();
+  private readonly families: AnyMetric[];
 
-  constructor(readonly metrics: Metrics) {}
+  constructor(readonly metrics: Metrics) {
+    this.families = Object.values(metrics).filter((metric): metric is AnyMetric => metric instanceof Family);
+  }
 
   recordRun(run: RunResult): void {
     const base = { [Label.namespace]: run.namespace, [Label.monitor]: run.name };
@@ -56,10 +61,10 @@ export class MetricsRecorder {
 
   /** Removes every series of the monitor, so a deleted monitor leaves nothing behind in /metrics. */
   removeMonitor(key: string): void {
-    const series = this.seriesByMonitor.get(key);
-    if (series === undefined) return;
-    for (const { metric, labels } of series.values()) metric.remove(labels);
-    this.seriesByMonitor.delete(key);
+    const labels = this.monitors.get(key);
+    if (labels === undefined) return;
+    for (const family of this.families) family.removeGroup(labels);
+    this.monitors.delete(key);
   }
 
   private recordTarget(run: RunResult, target: TargetResult): void {
@@ -68,7 +73,7 @@ export class MetricsRecorder {
     this.set(run.key, this.metrics.targetPassRatioLowerBound, targetLabels, target.passRateLowerBound);
     if (target.identity !== undefined) {
       const infoLabels = { ...targetLabels, [Label.responseModel]: target.identity.responseModel, [Label.fingerprint]: target.identity.fingerprint };
-      this.replaceSeries(run.key, this.metrics.modelInfo, targetLabels, infoLabels);
+      this.replaceSeries(this.metrics.modelInfo, targetLabels, infoLabels);
       this.set(run.key, this.metrics.modelInfo, infoLabels, 1);
     }
     this.set(run.key, this.metrics.targetErrorRatio, targetLabels, target.errorRate);
@@ -110,13 +115,13 @@ export class MetricsRecorder {
     for (const reason of sample.retried ?? []) this.inc(key, this.metrics.probeRetries, { ...probeLabels, [Label.reason]: reason });
     if (sample.latencySeconds !== undefined) {
       if (sample.error === undefined) this.observe(key, this.metrics.probeDuration, probeLabels, sample.latencySeconds);
-      this.observe(key, this.metrics.genAiOperationDuration, { ...genAi, [Label.errorType]: sample.error?.reason ?? '' }, sample.latencySeconds);
+      if (this.metrics.genAiOperationDuration !== undefined) this.observe(key, this.metrics.genAiOperationDuration, { ...genAi, [Label.errorType]: sample.error?.reason ?? '' }, sample.latencySeconds);
     }
     if (sample.timeToFirstTokenSeconds !== undefined) {
       this.observe(key, this.metrics.probeTimeToFirstToken, probeLabels, sample.timeToFirstTokenSeconds);
     }
     if (sample.confidence !== undefined) this.observe(key, this.metrics.answerConfidence, probeLabels, sample.confidence);
-    if (sample.usage !== undefined) {
+    if (sample.usage !== undefined && this.metrics.genAiTokenUsage !== undefined) {
       this.observe(key, this.metrics.genAiTokenUsage, { ...genAi, [Label.genAiTokenType]: 'input' }, sample.usage.inputTokens);
       this.observe(key, this.metrics.genAiTokenUsage, { ...genAi, [Label.genAiTokenType]: 'output' }, sample.usage.outputTokens);
     }
@@ -134,7 +139,7 @@ export class MetricsRecorder {
     if (request.inputTokens !== undefined) this.inc(run.key, this.metrics.assertionTokens, { ...labels, [Label.tokenType]: 'input' }, request.inputTokens);
     if (request.outputTokens !== undefined) this.inc(run.key, this.metrics.assertionTokens, { ...labels, [Label.tokenType]: 'output' }, request.outputTokens);
     if (request.costDollars !== undefined) this.inc(run.key, this.metrics.assertionCost, labels, request.costDollars);
-    if (request.latencySeconds !== undefined) {
+    if (request.latencySeconds !== undefined && this.metrics.genAiOperationDuration !== undefined) {
       const genAi = {
         ...base,
         [Label.genAiOperation]: request.operation,
@@ -154,55 +159,38 @@ export class MetricsRecorder {
   private initializeSamples(key: string, probeLabels: Labels): void {
     for (const result of ['pass', 'fail', 'error']) {
       const labels = { ...probeLabels, [Label.result]: result };
-      if (!this.knows(key, this.metrics.probeSamples, labels)) this.inc(key, this.metrics.probeSamples, labels, 0);
+      if (!this.knows(this.metrics.probeSamples, labels)) this.inc(key, this.metrics.probeSamples, labels, 0);
     }
   }
 
-  /** Removes the metric's series of the monitor that match `shared` but not `kept`, so that an info metric keeps one series. */
-  private replaceSeries(key: string, metric: AnyMetric, shared: Labels, kept: Labels): void {
-    const series = this.seriesByMonitor.get(key);
-    if (series === undefined) return;
-    const keptId = seriesId(metric, kept);
-    for (const [id, entry] of series) {
-      if (entry.metric !== metric || id === keptId) continue;
-      if (!Object.entries(shared).every(([name, value]) => entry.labels[name] === value)) continue;
-      metric.remove(entry.labels);
-      series.delete(id);
-    }
+  /** Removes the metric's series that match `shared` but not `kept`, so that an info metric keeps one series. */
+  private replaceSeries(metric: AnyMetric, shared: Labels, kept: Labels): void {
+    metric.removeMatching(shared, kept);
   }
 
-  private knows(key: string, metric: AnyMetric, labels: Labels): boolean {
-    return this.seriesByMonitor.get(key)?.has(seriesId(metric, labels)) ?? false;
+  private knows(metric: AnyMetric, labels: Labels): boolean {
+    return metric.has(labels);
   }
 
-  private set(key: string, metric: Gauge<string>, labels: Labels, value: number): void {
+  private set(key: string, metric: GaugeFamily, labels: Labels, value: number): void {
+    this.remember(key, labels);
     metric.set(labels, value);
-    this.remember(key, metric, labels);
   }
 
-  private inc(key: string, metric: Counter<string>, labels: Labels, value = 1): void {
+  private inc(key: string, metric: CounterFamily, labels: Labels, value = 1): void {
+    this.remember(key, labels);
     metric.inc(labels, value);
-    this.remember(key, metric, labels);
   }
 
-  private observe(key: string, metric: Histogram<string>, labels: Labels, value: number): void {
+  private observe(key: string, metric: HistogramFamily, labels: Labels, value: number): void {
+    this.remember(key, labels);
     metric.observe(labels, value);
-    this.remember(key, metric, labels);
   }
 
-  private remember(key: string, metric: AnyMetric, labels: Labels): void {
-    let series = this.seriesByMonitor.get(key);
-    if (series === undefined) {
-      series = new Map();
-      this.seriesByMonitor.set(key, series);
-    }
-    const id = seriesId(metric, labels);
-    if (!series.has(id)) series.set(id, { metric, labels });
+  private remember(key: string, labels: Labels): void {
+    if (this.monitors.has(key)) return;
+    this.monitors.set(key, { [Label.namespace]: labels[Label.namespace] as string, [Label.monitor]: labels[Label.monitor] as string });
   }
-}
-
-function seriesId(metric: AnyMetric, labels: Labels): string {
-  return `${(metric as unknown as { name: string }).name}\u0000${Object.values(labels).join('\u0000')}`;
 }
 
 /** Returns the result label of a sample or an assertion: error when it could not be judged, else pass or fail. */

@@ -7,7 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { Counter, Histogram } from 'prom-client';
+import type { CounterFamily, HistogramFamily } from '../metrics/families.js';
 
 export const feedbackPath = '/v1/feedback';
 /** Feedback bodies are a few fields; anything larger is not feedback. */
@@ -29,8 +29,8 @@ export interface FeedbackOptions {
   token: string;
   /** Returns whether the monitor exists and has the target. */
   knows(namespace: string, monitor: string, target: string): boolean;
-  counter: Counter<string>;
-  scores: Histogram<string>;
+  counter: Pick<CounterFamily, 'inc'>;
+  scores: Pick<HistogramFamily, 'observe'>;
 }
 
 /** Handles one request to feedbackPath. */

@@ -4,9 +4,12 @@
  * operator, its watches are synced; leadership does not affect readiness, so
  * standby replicas stay in the Service).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import type { Registry } from 'prom-client';
+
+import { MetricsRegistry } from '../metrics/families.js';
 
 import type { RecentFailureStore } from '../engine/recent-failure-store.js';
 import { failuresPath, serveFailures } from './failures.js';
@@ -53,10 +56,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     if (path === '/metrics') {
-      options.registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': options.registry.contentType }).end(text),
-        (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`collecting metrics failed: ${(error as Error).message}\n`),
-      );
+      void serveMetrics(options.registry, request, response);
       return;
     }
     if (path === failuresPath && options.recentFailures !== undefined) {
@@ -95,4 +95,40 @@ export async function serve(server: Server, hostAddress: string, requestedPort: 
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Sends the registry's metrics. A MetricsRegistry streams them in chunks
+ * with backpressure, so a scrape of 10,000 monitors is never held whole in
+ * memory. An error before the first chunk is a 500; a later one can only
+ * cut the response short, which Prometheus reports as a failed scrape.
+ */
+async function serveMetrics(registry: Registry, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const failed = (error: unknown): void => {
+    response.writeHead(500, { 'content-type': 'text/plain' }).end(`collecting metrics failed: ${(error as Error).message}\n`);
+  };
+  if (!(registry instanceof MetricsRegistry)) {
+    await registry.metrics().then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text), failed);
+    return;
+  }
+  const chunks = registry.chunks();
+  let first: IteratorResult<string>;
+  try {
+    first = await chunks.next();
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  response.writeHead(200, { 'content-type': registry.contentType });
+  if (request.method === 'HEAD') {
+    await chunks.return(undefined);
+    response.end();
+    return;
+  }
+  async function* all(): AsyncGenerator<string> {
+    if (first.done !== true) yield first.value;
+    yield* chunks;
+  }
+  // A client that goes away mid-scrape ends the pipeline with an error; nothing is left to answer.
+  await pipeline(all(), response).catch(() => response.destroy());
 }

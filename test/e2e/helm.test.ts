@@ -31,7 +31,7 @@ function deploymentOf(objects: RenderedObject[]): { spec: { replicas: number; te
 }
 
 interface PodSpec {
-  containers: { args: string[] }[];
+  containers: { args: string[]; env: { name: string; value?: string }[] }[];
   [field: string]: unknown;
 }
 
@@ -45,6 +45,23 @@ const valueSets: ValueSet[] = [
       expect(find(objects, 'Role').map(objectId)).toEqual([`Role/${namespace}/${release}-llm-monitor-leader-election`]);
       expect(deploymentOf(objects).spec.replicas).toBe(1);
       expect(find(objects, 'ServiceMonitor')).toEqual([]);
+      expect(deploymentOf(objects).spec.template.spec.containers[0]?.args).not.toContain('--gen-ai-metrics');
+      expect(deploymentOf(objects).spec.template.spec.containers[0]?.env).toContainEqual({ name: 'NODE_OPTIONS', value: '--max-old-space-size=384' });
+    },
+  },
+  {
+    name: "Node's default heap limit",
+    values: { maxHeapMiB: null },
+    expectObjects: (objects) => {
+      const env = deploymentOf(objects).spec.template.spec.containers[0]?.env;
+      expect(env?.map((variable) => variable.name)).toEqual(['POD_NAME', 'POD_NAMESPACE']);
+    },
+  },
+  {
+    name: 'GenAI histograms',
+    values: { metrics: { genAiMetrics: true } },
+    expectObjects: (objects) => {
+      expect(deploymentOf(objects).spec.template.spec.containers[0]?.args).toContain('--gen-ai-metrics');
     },
   },
   {
@@ -115,7 +132,7 @@ const valueSets: ValueSet[] = [
       expect(container?.args).toEqual(expect.arrayContaining(['--feedback-token-file=/etc/llm-monitor/feedback/bearer', '--feedback-port=9470']));
       expect(container?.ports).toContainEqual(expect.objectContaining({ name: 'feedback', containerPort: 9470 }));
       expect(container?.volumeMounts).toContainEqual(expect.objectContaining({ name: 'feedback-token', mountPath: '/etc/llm-monitor/feedback' }));
-      expect(container?.env.map((variable) => variable.name)).toEqual(['POD_NAME', 'POD_NAMESPACE']);
+      expect(container?.env.map((variable) => variable.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'NODE_OPTIONS']);
       expect(pod.volumes).toContainEqual({ name: 'feedback-token', secret: { secretName: 'llm-monitor-feedback', items: [{ key: 'bearer', path: 'bearer' }] } });
       const [service] = find(objects, 'Service') as unknown as { spec: { ports: { name: string; port: number; targetPort: string }[] } }[];
       expect(service?.spec.ports).toContainEqual(expect.objectContaining({ name: 'feedback', port: 8080, targetPort: 'feedback' }));
@@ -164,6 +181,9 @@ describe('Helm chart', () => {
     { values: { replicas: 'two' }, message: "at '/replicas': got string, want integer" },
     { values: { replicsa: 2 }, message: "additional properties 'replicsa' not allowed" },
     { values: { serviceMonitor: { enabled: 'yes' } }, message: "at '/serviceMonitor/enabled': got string, want boolean" },
+    { values: { metrics: { genAiMetrics: 'true' } }, message: "at '/metrics/genAiMetrics': got string, want boolean" },
+    { values: { maxHeapMiB: 'big' }, message: "at '/maxHeapMiB': got string, want null or integer" },
+    { values: { maxHeapMiB: 32 }, message: "at '/maxHeapMiB': minimum: got 32, want 64" },
     { values: { watchNamespaces: 'team-a' }, message: "at '/watchNamespaces': got string, want array" },
     { values: { leaderElection: { leaseDuration: '15 seconds' } }, message: "at '/leaderElection/leaseDuration': '15 seconds' does not match pattern" },
     { values: { feedback: { enabled: true } }, message: "at '/feedback/tokenSecret/name': minLength: got 0, want 1" },
@@ -214,7 +234,7 @@ describe('Helm chart', () => {
     expect(container?.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(container?.livenessProbe).toMatchObject({ httpGet: { path: '/healthz', port: 'metrics' } });
     expect(container?.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 'metrics' } });
-    expect(container?.env.map((variable) => variable.name)).toEqual(['POD_NAME', 'POD_NAMESPACE']);
+    expect(container?.env.map((variable) => variable.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'NODE_OPTIONS']);
   });
 
   it('ships the CRD that deploy/crds has', async () => {

@@ -75,8 +75,8 @@ describe('minConfidence in a run', () => {
 
     for (const [target, model] of [['gpt', 'gpt-4o'], ['gemini', 'gemini-2.0-flash']] as const) {
       const labels = confidenceSeries(target, model);
-      expect(metrics).toContain(`llm_monitor_answer_confidence_bucket{le="0.9",${labels}} 0`);
-      expect(metrics).toContain(`llm_monitor_answer_confidence_bucket{le="0.95",${labels}} 2`);
+      expect(metrics).toContain(`llm_monitor_answer_confidence_bucket{${labels},le="0.9"} 0`);
+      expect(metrics).toContain(`llm_monitor_answer_confidence_bucket{${labels},le="0.95"} 2`);
       expect(metrics).toContain(`llm_monitor_answer_confidence_count{${labels}} 2`);
       expect(metrics).toContain(`llm_monitor_assertion_results_total{${labels},assertion="minConfidence",result="pass"} 2`);
     }

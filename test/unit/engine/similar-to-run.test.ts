@@ -61,7 +61,7 @@ describe('similarTo in a run', () => {
 
   it('embeddings requests are counted apart', async () => {
     const registry = new Registry();
-    const recorder = new MetricsRecorder(createMetrics(registry));
+    const recorder = new MetricsRecorder(createMetrics(registry, { genAiMetrics: true }));
 
     recorder.recordRun(await runSimilarTo('Paris is the French capital'));
 

@@ -1,0 +1,177 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { CounterFamily, GaugeFamily, HistogramFamily, MetricsRegistry } from '../../../src/metrics/families.js';
+import { createMetrics } from '../../../src/metrics/metrics.js';
+import { createOperatorMetrics } from '../../../src/metrics/operator-metrics.js';
+
+const labelNames = ['namespace', 'monitor', 'probe'] as const;
+const buckets = [0.1, 0.5, 1, 5];
+
+/** Applies the same updates to prom-client's classes and to the families, so the two expositions can be compared. */
+function fill(kind: 'prom-client' | 'families', registry: Registry) {
+  const registers = [registry];
+  const help = 'Help with a backslash \\ and a\nnewline.';
+  const counter = kind === 'prom-client'
+    ? new Counter({ name: 'test_requests_total', help, labelNames, registers })
+    : new CounterFamily({ name: 'test_requests_total', help, labelNames, registers });
+  const gauge = kind === 'prom-client'
+    ? new Gauge({ name: 'test_ratio', help, labelNames, registers })
+    : new GaugeFamily({ name: 'test_ratio', help, labelNames, registers });
+  const histogram = kind === 'prom-client'
+    ? new Histogram({ name: 'test_duration_seconds', help, labelNames, buckets, registers })
+    : new HistogramFamily({ name: 'test_duration_seconds', help, labelNames, buckets, registers });
+
+  const a = { namespace: 'team-a', monitor: 'bot', probe: 'capital' };
+  const b = { namespace: 'team-b', monitor: 'quote"back\\slash\nnewline', probe: 'x' };
+  counter.inc(a);
+  counter.inc(a, 2.5);
+  counter.inc(b, 0);
+  gauge.set(a, 0.25);
+  gauge.set(b, Number.NaN);
+  gauge.set({ namespace: 'team-c', monitor: 'up', probe: 'p' }, Number.POSITIVE_INFINITY);
+  gauge.set({ namespace: 'team-c', monitor: 'down', probe: 'p' }, Number.NEGATIVE_INFINITY);
+  for (const value of [0.05, 0.1, 0.3, 0.7, 2, 9, 100]) histogram.observe(a, value);
+  histogram.observe(b, 1);
+  // A series with a label left out, which prom-client leaves out of the text too.
+  counter.inc({ namespace: 'team-d', monitor: 'partial' });
+  return { counter, gauge, histogram, a, b };
+}
+
+/** Parses exposition text into sorted lines with sorted labels, so that label order does not matter. */
+function samples(text: string): string[] {
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const match = /^([^{ ]+)(?:\{(.*)\})? (.+)$/.exec(line);
+    if (line.startsWith('#') || match === null) {
+      lines.push(line);
+      continue;
+    }
+    const labels = [...(match[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)].map((label) => `${label[1]}="${label[2]}"`).sort();
+    lines.push(`${match[1]}{${labels.join(',')}} ${match[3]}`);
+  }
+  return lines.sort();
+}
+
+describe('metric families', () => {
+  it('render the same samples as prom-client', async () => {
+    const expected = new Registry();
+    fill('prom-client', expected);
+    const actual = new MetricsRegistry();
+    fill('families', actual);
+
+    const expectedText = await expected.metrics();
+    const actualText = await actual.metrics();
+
+    expect(samples(actualText)).toEqual(samples(expectedText));
+    expect(actualText.endsWith('\n')).toBe(true);
+    expect(actualText).toContain('test_ratio{namespace="team-b",monitor="quote\\"back\\\\slash\\nnewline",probe="x"} Nan');
+  });
+
+  it('give prom-client registries the same values', async () => {
+    const plain = new Registry();
+    fill('families', plain);
+    const fast = new MetricsRegistry();
+    fill('families', fast);
+
+    expect(samples(await plain.metrics())).toEqual(samples(await fast.metrics()));
+    expect(samples(await plain.getSingleMetricAsString('test_duration_seconds'))).toEqual(samples(await fast.getSingleMetricAsString('test_duration_seconds')));
+  });
+
+  it('render cumulative buckets, sum and count', async () => {
+    const registry = new MetricsRegistry();
+    const { a } = fill('families', registry);
+
+    const text = await registry.getSingleMetricAsString('test_duration_seconds');
+
+    const labels = 'namespace="team-a",monitor="bot",probe="capital"';
+    expect(text).toContain(`test_duration_seconds_bucket{${labels},le="0.1"} 2`);
+    expect(text).toContain(`test_duration_seconds_bucket{${labels},le="0.5"} 3`);
+    expect(text).toContain(`test_duration_seconds_bucket{${labels},le="1"} 4`);
+    expect(text).toContain(`test_duration_seconds_bucket{${labels},le="5"} 5`);
+    expect(text).toContain(`test_duration_seconds_bucket{${labels},le="+Inf"} 7`);
+    expect(text).toContain(`test_duration_seconds_sum{${labels}} 112.15`);
+    expect(text).toContain(`test_duration_seconds_count{${labels}} 7`);
+    expect(a.probe).toBe('capital');
+  });
+
+  it('remove one series and reset all', async () => {
+    const registry = new MetricsRegistry();
+    const filled = fill('families', registry);
+    const counter = filled.counter as CounterFamily;
+    const histogram = filled.histogram as HistogramFamily;
+    const { a, b } = filled;
+
+    histogram.remove(a);
+    counter.remove({ namespace: 'nobody', monitor: 'nothing', probe: 'none' });
+
+    expect(histogram.size).toBe(1);
+    expect(await registry.metrics()).not.toContain('monitor="bot",probe="capital",le=');
+    expect(counter.size).toBe(3);
+    histogram.reset();
+    expect(histogram.size).toBe(0);
+    expect(await registry.getSingleMetricAsString('test_duration_seconds')).toBe('# HELP test_duration_seconds Help with a backslash \\\\ and a\\nnewline.\n# TYPE test_duration_seconds histogram');
+    expect(b.probe).toBe('x');
+  });
+
+  it('remove a group of series at once', async () => {
+    const registry = new MetricsRegistry();
+    const gauge = new GaugeFamily({ name: 'test_grouped', help: 'h', labelNames, groupBy: ['namespace', 'monitor'], registers: [registry] });
+    gauge.set({ namespace: 'a', monitor: 'one', probe: 'p1' }, 1);
+    gauge.set({ namespace: 'a', monitor: 'one', probe: 'p2' }, 2);
+    gauge.set({ namespace: 'a', monitor: 'two', probe: 'p1' }, 3);
+
+    gauge.removeGroup({ namespace: 'a', monitor: 'one' });
+
+    expect(gauge.size).toBe(1);
+    expect(gauge.has({ namespace: 'a', monitor: 'two', probe: 'p1' })).toBe(true);
+    expect(gauge.has({ namespace: 'a', monitor: 'one', probe: 'p1' })).toBe(false);
+    expect(await registry.metrics()).not.toContain('monitor="one"');
+  });
+
+  it('remove matching series but the one kept', () => {
+    const gauge = new GaugeFamily({ name: 'test_info', help: 'h', labelNames, groupBy: ['namespace', 'monitor'] });
+    gauge.set({ namespace: 'a', monitor: 'one', probe: 'old' }, 1);
+    gauge.set({ namespace: 'a', monitor: 'one', probe: 'new' }, 1);
+    gauge.set({ namespace: 'a', monitor: 'two', probe: 'old' }, 1);
+
+    gauge.removeMatching({ namespace: 'a', monitor: 'one' }, { namespace: 'a', monitor: 'one', probe: 'new' });
+
+    expect(gauge.has({ namespace: 'a', monitor: 'one', probe: 'new' })).toBe(true);
+    expect(gauge.has({ namespace: 'a', monitor: 'one', probe: 'old' })).toBe(false);
+    expect(gauge.has({ namespace: 'a', monitor: 'two', probe: 'old' })).toBe(true);
+  });
+
+  it('reject groupBy labels that do not lead', () => {
+    expect(() => new GaugeFamily({ name: 'test_bad_group', help: 'h', labelNames, groupBy: ['monitor'] })).toThrow('groupBy (monitor) must be the first of its labels');
+  });
+
+  it('reject an unknown label and a decreasing counter', () => {
+    const registry = new MetricsRegistry();
+    const counter = fill('families', registry).counter as CounterFamily;
+
+    expect(() => counter.inc({ namespace: 'a', podcast: 'b' })).toThrow('label "podcast" is not a label of metric test_requests_total');
+    expect(() => counter.inc({ namespace: 'a' }, -1)).toThrow('counters only increase');
+    expect(() => new HistogramFamily({ name: 'test_le', help: 'h', labelNames: ['le'], buckets })).toThrow('cannot have a label named le');
+  });
+
+  it('reject a second metric of the same name', () => {
+    const registry = new MetricsRegistry();
+    fill('families', registry);
+
+    expect(() => new GaugeFamily({ name: 'test_ratio', help: 'again', labelNames, registers: [registry] })).toThrow('already been registered');
+  });
+});
+
+describe('help texts', () => {
+  it('are ASCII, so a scrape stays a one-byte string', async () => {
+    // One character outside Latin-1 makes V8 store the whole joined scrape with two bytes per character.
+    const registry = new MetricsRegistry();
+    createMetrics(registry, { genAiMetrics: true });
+    createOperatorMetrics(registry);
+
+    const nonAscii = (await registry.metrics()).split('\n').filter((line) => /[^\x20-\x7e]/.test(line));
+
+    expect(nonAscii).toEqual([]);
+  });
+});
