@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { LoadSampler, machineInfo, waitForQuietMachine } from './load.js';
 import { measureOperator } from './measure-operator.js';
 import { measurePromptfoo } from './measure-promptfoo.js';
+import { chartNodeArgs } from './chart-heap.js';
 import { measureScale } from './measure-scale.js';
 import { measureThroughput } from './measure-throughput.js';
 import { parseBenchArgs } from './plan.js';
@@ -61,9 +62,10 @@ async function main(): Promise<void> {
       results.promptfoo = { ...figures, pipelineRequestsPerSecond: pipeline.pipeline.probesPerSecond, pipelineCpuMsPerProbe: pipeline.pipeline.cpuMsPerProbe };
     });
   }
+  const scaleNodeArgs = plan.chartHeapCap ? await chartNodeArgs(root) : [];
   for (const testCase of plan.scale) {
-    log(`scale: ${testCase.monitors} monitors every ${testCase.interval}, ${testCase.settleSeconds + testCase.windowSeconds} s`);
-    await attempt(results, log, async () => results.scale.push(await measureScale(root, distDir, testCase)));
+    log(`scale: ${testCase.monitors} monitors every ${testCase.interval}, ${testCase.settleSeconds + testCase.windowSeconds} s, node ${scaleNodeArgs.join(' ') || 'without flags'}`);
+    await attempt(results, log, async () => results.scale.push(await measureScale(root, distDir, testCase, scaleNodeArgs)));
   }
   if (plan.operator) {
     log('operator: 50 monitors against the e2e control plane (vitest)');

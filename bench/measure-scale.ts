@@ -1,5 +1,6 @@
-/** N monitors on their schedules in one worker process, then GET /metrics from this process. */
+/** N monitors on their schedules in one worker process, and GET /metrics from this process during the measured window. */
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScaleCase } from './plan.js';
 import { scrapeMetrics, type ScrapeResult } from './scrape.js';
 import { startSimulatorProcess } from './simulator-process.js';
@@ -9,6 +10,8 @@ import type { ScaleInput, ScaleResult } from './workers/scale.js';
 export interface ScaleFigures extends ScaleCase {
   run: ScaleResult & { cpuMsPerProbe: number | undefined; expectedProbes: number };
   scrape: ScrapeResult;
+  /** Flags of the worker's node process, such as the chart's heap limit. */
+  nodeArgs: string[];
 }
 
 /** Simulated model latency for the scale runs. */
@@ -28,7 +31,8 @@ export async function measureScale(root: string, distDir: string, testCase: Scal
     const worker = startWorker<ScaleResult>(resolve(distDir, 'bench/workers/scale.js'), input, { nodeArgs });
     const ready = await Promise.race([worker.next('ready'), worker.result]);
     const metricsUrl = String((ready as { metricsUrl?: unknown }).metricsUrl);
-    const scrape = await scrapeMetrics(metricsUrl, testCase.scrapes);
+    await sleep(testCase.settleSeconds * 1000);
+    const scrape = await scrapeMetrics(metricsUrl, testCase.scrapes, testCase.scrapeSpacingSeconds * 1000);
     worker.send({ type: 'stop' });
     const run = await worker.result;
     const intervalSeconds = 60 / testCase.compression;
@@ -40,6 +44,7 @@ export async function measureScale(root: string, distDir: string, testCase: Scal
         expectedProbes: Math.round((testCase.monitors * testCase.windowSeconds) / intervalSeconds),
       },
       scrape,
+      nodeArgs,
     };
   } finally {
     await simulator.close();

@@ -23,7 +23,9 @@ export interface ScaleCase {
   /** From adding the monitors to the window: one and a half intervals, so the window holds one whole slot. */
   settleSeconds: number;
   windowSeconds: number;
+  /** Scrapes of /metrics in the window, scrapeSpacingSeconds apart, the first at its start. */
   scrapes: number;
+  scrapeSpacingSeconds: number;
 }
 
 export interface PromptfooCase {
@@ -39,6 +41,8 @@ export interface BenchPlan {
   scale: ScaleCase[];
   promptfoo: PromptfooCase | undefined;
   operator: boolean;
+  /** Run the scale workers with the V8 old-space limit that the Helm chart gives the operator (maxHeapMiB), as in a Pod; off with --no-heap-cap. */
+  chartHeapCap: boolean;
   /** Wait at most this long for the 1-minute load average to drop below maxLoad. */
   waitForQuietSeconds: number;
   maxLoad: number;
@@ -59,11 +63,12 @@ export function quickPlan(): BenchPlan {
       { latency: '0ms', concurrency: 16, durationSeconds: 8 },
     ],
     scale: [
-      { monitors: 100, interval: '10s', compression: 6, jitter: '10%', settleSeconds: 15, windowSeconds: 10, scrapes: 3 },
-      { monitors: 1_000, interval: '10s', compression: 6, jitter: '10%', settleSeconds: 15, windowSeconds: 10, scrapes: 3 },
+      { monitors: 100, interval: '10s', compression: 6, jitter: '10%', settleSeconds: 15, windowSeconds: 10, scrapes: 4, scrapeSpacingSeconds: 2.5 },
+      { monitors: 1_000, interval: '10s', compression: 6, jitter: '10%', settleSeconds: 15, windowSeconds: 10, scrapes: 4, scrapeSpacingSeconds: 2.5 },
     ],
     promptfoo: undefined,
     operator: false,
+    chartHeapCap: true,
     waitForQuietSeconds: 0,
     maxLoad: 2,
     warmupSeconds: 2,
@@ -78,25 +83,27 @@ export function fullPlan(): BenchPlan {
       { latency: '0ms', concurrency: 16, durationSeconds: 20 },
     ],
     scale: [
-      ...[100, 1_000, 10_000].map((monitors) => ({ monitors, interval: '1m', compression: 1, jitter: '10%', settleSeconds: 90, windowSeconds: 60, scrapes: 3 })),
+      ...[100, 1_000, 10_000].map((monitors) => ({ monitors, interval: '1m', compression: 1, jitter: '10%', settleSeconds: 90, windowSeconds: 60, scrapes: 4, scrapeSpacingSeconds: 15 })),
       // Monitors added together run in step; full jitter spreads them over the interval.
-      { monitors: 10_000, interval: '1m', compression: 1, jitter: '100%', settleSeconds: 90, windowSeconds: 60, scrapes: 3 },
+      { monitors: 10_000, interval: '1m', compression: 1, jitter: '100%', settleSeconds: 90, windowSeconds: 60, scrapes: 4, scrapeSpacingSeconds: 15 },
     ],
     promptfoo: { concurrency: 16, requests: 3_000, latency: '0ms' },
     operator: true,
+    chartHeapCap: true,
     waitForQuietSeconds: 20 * 60,
     maxLoad: 2,
     warmupSeconds: 3,
   };
 }
 
-/** Reads the command line: --quick, --no-wait, --skip-throughput, --skip-promptfoo, --skip-operator, --skip-scale, --scale MONITORS (only the cases with that many monitors), --out DIR. */
+/** Reads the command line: --quick, --no-wait, --no-heap-cap, --skip-throughput, --skip-promptfoo, --skip-operator, --skip-scale, --scale MONITORS (only the cases with that many monitors), --out DIR. */
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
       'no-wait': { type: 'boolean', default: false },
+      'no-heap-cap': { type: 'boolean', default: false },
       'skip-promptfoo': { type: 'boolean', default: false },
       'skip-operator': { type: 'boolean', default: false },
       'skip-scale': { type: 'boolean', default: false },
@@ -108,6 +115,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   });
   const plan = values.quick ? quickPlan() : fullPlan();
   if (values['no-wait']) plan.waitForQuietSeconds = 0;
+  if (values['no-heap-cap']) plan.chartHeapCap = false;
   if (values['skip-promptfoo']) plan.promptfoo = undefined;
   if (values['skip-operator']) plan.operator = false;
   if (values['skip-scale']) plan.scale = [];

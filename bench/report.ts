@@ -4,6 +4,7 @@ import type { ScaleFigures } from './measure-scale.js';
 import type { OperatorFigures } from './measure-operator.js';
 import type { PromptfooFigures } from './measure-promptfoo.js';
 import type { ThroughputFigures } from './measure-throughput.js';
+import { scrapeSummary } from './scrape.js';
 
 export interface BenchResults {
   mode: 'quick' | 'full';
@@ -38,8 +39,13 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
     checks.push({ name: `${at}: schedule lateness p99 < 1 s`, value: seconds(largest.run.latenessP99Seconds), met: (largest.run.latenessP99Seconds ?? Infinity) < 1 });
     checks.push({ name: `${at}: < 1 CPU core`, value: `${fixed(largest.run.cores, 2)} cores`, met: largest.run.cores < 1 });
     checks.push({ name: `${at}: peak RSS < 512 MiB`, value: `${fixed(largest.run.peakRssMiB, 0)} MiB`, met: largest.run.peakRssMiB < 512 });
-    const scrape = median(largest.scrape.timesMs);
-    checks.push({ name: `${at}: /metrics scrape < 250 ms`, value: `${fixed(scrape, 0)} ms`, met: scrape < 250 });
+    // Prometheus scrapes every 15 to 60 s, so the target is the median of the scrapes after the first, which renders every series.
+    const scrape = scrapeSummary(largest.scrape);
+    checks.push({
+      name: `${at}: /metrics scrape < 250 ms`,
+      value: `${fixed(scrape.laterMedianMs, 0)} ms (median of scrapes ${largest.scrape.spacingMs / 1000} s apart; the first took ${fixed(scrape.firstMs, 0)} ms)`,
+      met: (scrape.laterMedianMs ?? Infinity) < 250,
+    });
   }
   if (results.operator !== undefined) {
     const o = results.operator;
@@ -82,12 +88,14 @@ export function renderMarkdown(results: BenchResults): string {
   }
   if (results.scale.length > 0) {
     lines.push(
-      '| monitors | interval | jitter | window s | runs started / probes done (expected) | CPU ms/probe | cores | peak RSS MiB | lateness p50 | lateness p99 | first-run lateness max | scrape ms (median of n) | /metrics size | series |',
+      '| monitors | interval | jitter | window s | runs started / probes done (expected) | CPU ms/probe | cores | peak RSS MiB | lateness p50 | lateness p99 | first-run lateness max | scrape ms: first / median of later (n, spacing) | /metrics size | series |',
       '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...results.scale.map(
         (s) =>
-          `| ${s.monitors.toLocaleString('en-US')} | ${s.interval}${s.compression === 1 ? '' : ` (${s.compression}× compressed)`} | ${s.jitter} | ${s.windowSeconds} | ${s.run.runsStarted} / ${s.run.probes} (${s.run.expectedProbes}) | ${fixed(s.run.cpuMsPerProbe, 3)} | ${fixed(s.run.cores, 3)} | ${fixed(s.run.peakRssMiB, 0)} | ${seconds(s.run.latenessP50Seconds)} | ${seconds(s.run.latenessP99Seconds)} | ${seconds(s.run.firstRunsLatenessMaxSeconds)} | ${fixed(median(s.scrape.timesMs), 0)} (${s.scrape.timesMs.length}) | ${mib(s.scrape.bytes)} | ${s.scrape.series.toLocaleString('en-US')} |`,
+          `| ${s.monitors.toLocaleString('en-US')} | ${s.interval}${s.compression === 1 ? '' : ` (${s.compression}× compressed)`} | ${s.jitter} | ${s.windowSeconds} | ${s.run.runsStarted} / ${s.run.probes} (${s.run.expectedProbes}) | ${fixed(s.run.cpuMsPerProbe, 3)} | ${fixed(s.run.cores, 3)} | ${fixed(s.run.peakRssMiB, 0)} | ${seconds(s.run.latenessP50Seconds)} | ${seconds(s.run.latenessP99Seconds)} | ${seconds(s.run.firstRunsLatenessMaxSeconds)} | ${fixed(scrapeSummary(s.scrape).firstMs, 0)} / ${fixed(scrapeSummary(s.scrape).laterMedianMs, 0)} (${s.scrape.timesMs.length}, ${s.scrape.spacingMs / 1000} s) | ${mib(s.scrape.bytes)} | ${s.scrape.series.toLocaleString('en-US')} |`,
       ),
+      '',
+      `Scale workers ran as \`node ${[...new Set(results.scale.map((s) => s.nodeArgs.join(' ')))].join('; ') || '(no flags)'}\`${results.scale.some((s) => s.nodeArgs.length > 0) ? ', the heap limit the Helm chart gives the operator (maxHeapMiB)' : ''}.`,
       '',
     );
   }
@@ -104,11 +112,6 @@ export function renderMarkdown(results: BenchResults): string {
   if (checks.length > 0) lines.push('Targets:', '', ...checks.map((c) => `- ${c.met ? 'met' : 'NOT met'}: ${c.name}: ${c.value}`), '');
   if (results.errors.length > 0) lines.push('Errors:', '', ...results.errors.map((e) => `- ${e.split('\n')[0] ?? ''}`), '');
   return lines.join('\n');
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
 }
 
 export function fixed(value: number | undefined, digits: number): string {

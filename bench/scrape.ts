@@ -1,23 +1,57 @@
-/** Times GET /metrics from another process, as Prometheus would scrape it. */
+/**
+ * Times GET /metrics from another process, as Prometheus would scrape it:
+ * several scrapes a fixed time apart, each timed from sending the request
+ * to the last byte of the body. node:http reads the body as buffers, so
+ * the client adds little to the time, as Prometheus's Go client would not.
+ */
+import { get } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface ScrapeResult {
   /** Milliseconds from sending the request to the last byte of the body, one entry per scrape. */
   timesMs: number[];
+  /** Milliseconds between the starts of two scrapes; the first scrape renders every series, later ones only those updated in between. */
+  spacingMs: number;
   bytes: number;
   /** Lines that are samples, not # HELP or # TYPE. */
   series: number;
 }
 
-export async function scrapeMetrics(url: string, times: number): Promise<ScrapeResult> {
+export async function scrapeMetrics(url: string, times: number, spacingMs = 0): Promise<ScrapeResult> {
   const timesMs: number[] = [];
-  let text = '';
+  let body = Buffer.alloc(0);
   for (let i = 0; i < times; i++) {
+    if (i > 0 && spacingMs > 0) await sleep(spacingMs - (timesMs[i - 1] ?? 0));
     const started = performance.now();
-    const response = await fetch(url);
-    text = await response.text();
+    const chunks = await getBody(url);
     timesMs.push(performance.now() - started);
-    if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+    body = Buffer.concat(chunks);
   }
-  return { timesMs, bytes: Buffer.byteLength(text), series: countSeries(text) };
+  const text = body.toString('utf8');
+  return { timesMs, spacingMs, bytes: body.length, series: countSeries(text) };
+}
+
+function getBody(url: string): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    get(url, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        if (response.statusCode !== 200) reject(new Error(`GET ${url} answered ${response.statusCode}`));
+        else resolve(chunks);
+      });
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** Returns the time of the first scrape and the median of the later ones, the figure for a Prometheus that scrapes every spacingMs. */
+export function scrapeSummary(result: ScrapeResult): { firstMs: number | undefined; laterMedianMs: number | undefined } {
+  const [first, ...later] = result.timesMs;
+  const sorted = [...later].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const laterMedianMs = sorted.length === 0 ? undefined : sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return { firstMs: first, laterMedianMs };
 }
 
 export function countSeries(text: string): number {

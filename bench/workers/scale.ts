@@ -63,10 +63,13 @@ runWorker(async () => {
     },
   });
   const server = await startHttpServer({ registry, host: '127.0.0.1', port: 0 });
+  const stopped = parentMessage('stop');
 
   for (let i = 0; i < input.monitors; i++) {
     runner.upsert(benchMonitor({ name: `m-${i}`, simulatorUrl: input.simulatorUrl, concurrency: 1, samples: 1, stream: true, interval: input.interval, jitter: input.jitter }));
   }
+  // The parent scrapes /metrics during the window, as Prometheus would, so the window's CPU, lateness and RSS include serving them.
+  process.send?.({ type: 'ready', metricsUrl: `${server.url}/metrics` });
   await sleep(input.settleMs);
   const firstRuns = lateness;
   lateness = [];
@@ -79,8 +82,7 @@ runWorker(async () => {
   const window = { lateness, probes, failedProbes, maxStartsPerMonitor: Math.max(0, ...startsByMonitor.values()) };
   const rssAtWindowEnd = peakRssMiB();
 
-  process.send?.({ type: 'ready', metricsUrl: `${server.url}/metrics` });
-  await parentMessage('stop');
+  await stopped;
   await runner.stop(1_000);
   await server.close();
 

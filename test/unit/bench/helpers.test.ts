@@ -1,12 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { parseOperatorLine } from '../../../bench/measure-operator.js';
 import { childCpuSeconds, promptfooConfig, promptfooSummary } from '../../../bench/measure-promptfoo.js';
 import { fullPlan, parseBenchArgs, quickPlan } from '../../../bench/plan.js';
 import { benchChatBody, benchMonitor } from '../../../bench/probe.js';
 import { renderMarkdown, targetChecks, type BenchResults } from '../../../bench/report.js';
-import { countSeries } from '../../../bench/scrape.js';
+import { countSeries, scrapeSummary } from '../../../bench/scrape.js';
+import { chartNodeArgs } from '../../../bench/chart-heap.js';
 import { median, nearestRank, ratio } from '../../../bench/stats.js';
 import { createOpenAIProvider } from '../../../src/providers/openai.js';
 
@@ -83,6 +86,12 @@ describe('bench output parsing', () => {
     expect(() => parseOperatorLine('no figures')).toThrow(/BENCH_OPERATOR/);
   });
 
+  it('summarizes the first scrape apart from the later ones', () => {
+    expect(scrapeSummary({ timesMs: [900, 300, 100, 200], spacingMs: 15_000, bytes: 1, series: 1 })).toEqual({ firstMs: 900, laterMedianMs: 200 });
+    expect(scrapeSummary({ timesMs: [900, 300, 100], spacingMs: 15_000, bytes: 1, series: 1 })).toEqual({ firstMs: 900, laterMedianMs: 200 });
+    expect(scrapeSummary({ timesMs: [900], spacingMs: 0, bytes: 1, series: 1 })).toEqual({ firstMs: 900, laterMedianMs: undefined });
+  });
+
   it('counts samples, not comments, in /metrics text', () => {
     expect(countSeries('# HELP a x\n# TYPE a gauge\na{b="1"} 1\na{b="2"} 2\n')).toBe(2);
   });
@@ -97,8 +106,21 @@ describe('bench plan', () => {
   });
 
   it('drops the parts the flags skip', () => {
-    const { plan } = parseBenchArgs(['--skip-promptfoo', '--skip-operator', '--skip-scale', '--no-wait']);
-    expect(plan).toMatchObject({ promptfoo: undefined, operator: false, scale: [], waitForQuietSeconds: 0 });
+    const { plan } = parseBenchArgs(['--skip-promptfoo', '--skip-operator', '--skip-scale', '--no-wait', '--no-heap-cap']);
+    expect(plan).toMatchObject({ promptfoo: undefined, operator: false, scale: [], waitForQuietSeconds: 0, chartHeapCap: false });
+    expect(parseBenchArgs([]).plan.chartHeapCap).toBe(true);
+  });
+
+  it('scrapes within the measured window', () => {
+    for (const testCase of [...quickPlan().scale, ...fullPlan().scale]) {
+      expect(testCase.scrapes).toBeGreaterThan(1);
+      expect((testCase.scrapes - 1) * testCase.scrapeSpacingSeconds).toBeLessThan(testCase.windowSeconds);
+    }
+  });
+
+  it('runs scale workers with the chart\'s heap limit', async () => {
+    const values = parse(await readFile('deploy/helm/llm-monitor/values.yaml', 'utf8')) as { maxHeapMiB: number };
+    expect(await chartNodeArgs('.')).toEqual([`--max-old-space-size=${values.maxHeapMiB}`]);
   });
 
   it('compares promptfoo with a pipeline case of the same latency and concurrency', () => {
