@@ -11,11 +11,20 @@ export interface OperatorFigures {
   applyToStatusP50Seconds: number;
   applyToStatusP95Seconds: number;
   applyToStatusMaxSeconds: number;
+  /** How long the one kubectl apply of every monitor took. */
+  applySeconds: number;
+  /** From each monitor's creation, as a watch saw it, to its first status. */
+  createToStatusP50Seconds: number;
+  createToStatusP95Seconds: number;
+  createToStatusMaxSeconds: number;
   runs: number;
   statusWrites: number;
   writesPerRun: number;
   idleSeconds: number;
   writesWhileIdle: number;
+  /** Status writes in the run window that carried no new run, and the status fields they changed. */
+  writesWithoutRun: number;
+  fieldsWrittenWithoutRun: string[];
 }
 
 export const operatorLinePrefix = 'BENCH_OPERATOR ';

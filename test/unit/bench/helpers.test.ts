@@ -164,6 +164,20 @@ describe('bench report', () => {
     expect(targetChecks(slower)).toEqual([expect.objectContaining({ value: '80.0%', met: false })]);
   });
 
+  it('checks operator latency from each monitor\'s creation', () => {
+    const operator = {
+      monitors: 50, applyToStatusP50Seconds: 1.5, applyToStatusP95Seconds: 2.5, applyToStatusMaxSeconds: 2.6, applySeconds: 1.8,
+      createToStatusP50Seconds: 0.6, createToStatusP95Seconds: 0.8, createToStatusMaxSeconds: 0.9,
+      runs: 100, statusWrites: 100, writesPerRun: 1, idleSeconds: 6, writesWhileIdle: 0, writesWithoutRun: 0, fieldsWrittenWithoutRun: [],
+    };
+    const checks = targetChecks({ ...results, throughput: [], operator });
+
+    expect(checks[0]).toMatchObject({ name: 'operator: apply to first status p95 < 2 s', met: true });
+    expect(checks[0]?.value).toContain('2.50 s from the start of the kubectl apply');
+    expect(targetChecks({ ...results, throughput: [], operator: { ...operator, createToStatusP95Seconds: 2.1 } })[0]?.met).toBe(false);
+    expect(checks[1]).toMatchObject({ value: '1.00', met: true });
+  });
+
   it('names the machine, the load and the command', () => {
     const markdown = renderMarkdown(results);
     expect(markdown).toContain('2 cores (test CPU)');
