@@ -21,9 +21,10 @@ export interface StreamOptions {
  * Pause before an error event so that it arrives in a read of its own: @google/genai
  * recognizes an error only when a whole read parses as a JSON error object.
  * NOTE: a client that reads later than this pause gets both in one read, and @google/genai
- * then fails with "Incomplete JSON segment at the end" instead of an ApiError.
+ * then fails with "Incomplete JSON segment at the end" instead of an ApiError. 20 ms was
+ * too short for unit tests running in parallel on 2 cores (a Gemini case failed in CI).
  */
-const errorEventPauseMs = 20;
+const errorEventPauseMs = 200;
 
 /** Tokens sent before a `streamError` error event, as real APIs fail a few deltas in. */
 const tokensBeforeError = 3;
