@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The quickstart demo: builds llm-monitor, starts the simulator with the demo
 # scenario, checks the bundled demo monitors once, then runs them on their
-# schedule for DEMO_SECONDS (default 25) and shows what /metrics exports.
-# Everything listens on 127.0.0.1 only.
+# schedule for DEMO_SECONDS (default 25) and shows what /metrics exports,
+# the OpenTelemetry GenAI histograms included. DEMO_SKIP_BUILD=1 uses the
+# dist/ that is there (the tests build it first). Everything listens on
+# 127.0.0.1 only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +15,7 @@ metrics_port="${DEMO_METRICS_PORT:-9464}"
 cli=(node dist/cli/main.js)
 
 [[ -d node_modules ]] || npm ci
-npm run --silent build
+[[ "${DEMO_SKIP_BUILD:-}" == 1 ]] || npm run --silent build
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -40,15 +42,15 @@ echo "exit code: $?"
 set -e
 
 echo
-echo "== llm-monitor run -f examples/demo for ${seconds}s, metrics on http://127.0.0.1:$metrics_port/metrics"
-"${cli[@]}" run -f examples/demo --metrics-address 127.0.0.1 --metrics-port "$metrics_port" &
+echo "== llm-monitor run -f examples/demo --gen-ai-metrics for ${seconds}s, metrics on http://127.0.0.1:$metrics_port/metrics"
+"${cli[@]}" run -f examples/demo --gen-ai-metrics --metrics-address 127.0.0.1 --metrics-port "$metrics_port" &
 pids+=($!)
 sleep "$seconds"
 
 echo
 echo "== a few series from http://127.0.0.1:$metrics_port/metrics"
 curl -fsS "http://127.0.0.1:$metrics_port/metrics" |
-  grep -E '^llm_monitor_(probe_success|target_pass_ratio|probe_errors_total|runs_total|tokens_total)|^llm_monitor_probe_duration_seconds_count' |
-  head -n 30
+  grep -E '^llm_monitor_(probe_success|target_pass_ratio|probe_errors_total|runs_total|tokens_total|probe_duration_seconds_count|probe_time_to_first_token_seconds_count)|^gen_ai_client_operation_duration_seconds_count' |
+  head -n 40
 echo
 echo "Demo finished. Run your own monitors with: node dist/cli/main.js run -f YOUR-FOLDER (see README.md)."

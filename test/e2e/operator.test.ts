@@ -82,6 +82,25 @@ describe('operator', () => {
     expect(metrics).toContain('llm_monitor_probe_success{namespace="operator-e2e",monitor="capital",target="primary",model="gpt-4o",probe="renamed"} 1');
   });
 
+  it('follows an interval change with the new schedule', async () => {
+    await applyYaml(simulatorMonitor(namespace, 'cadence', simulator.url, { schedule: { interval: '1h', jitter: '0%' } }));
+    const first = await eventually('a first run', async () => (await getMonitor(namespace, 'cadence'))?.status?.lastRunTime);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await getMonitor(namespace, 'cadence'))?.status?.lastRunTime).toBe(first);
+
+    await applyYaml(simulatorMonitor(namespace, 'cadence', simulator.url, { schedule: { interval: '2s', jitter: '0%' } }));
+
+    // Two more runs within 20 s: only the new 2 s interval, not the old hour, allows that.
+    const runTimes = new Set([first]);
+    await eventually('two runs on the 2 s interval', async () => {
+      const lastRunTime = (await getMonitor(namespace, 'cadence'))?.status?.lastRunTime;
+      if (lastRunTime !== undefined) runTimes.add(lastRunTime);
+      return runTimes.size >= 3 ? true : undefined;
+    }, 20_000);
+    expect(runTimes.size).toBeGreaterThanOrEqual(3);
+    await kubectlOk(['-n', namespace, 'delete', 'llmmonitor', 'cadence']);
+  });
+
   it('turns Healthy False with an Event when answers go wrong, and recovers', async () => {
     await applyYaml(simulatorMonitor(namespace, 'flips', simulator.url, {
       probes: [{ name: 'capital', messages: [{ role: 'user', content: 'flips: Paris' }], samples: 2, expect: [{ contains: 'Paris' }] }],
