@@ -49,8 +49,8 @@ sleep "$seconds"
 
 echo
 echo "== a few series from http://127.0.0.1:$metrics_port/metrics"
-curl -fsS "http://127.0.0.1:$metrics_port/metrics" |
-  grep -E '^llm_monitor_(probe_success|target_pass_ratio|probe_errors_total|runs_total|tokens_total|probe_duration_seconds_count|probe_time_to_first_token_seconds_count)|^gen_ai_client_operation_duration_seconds_count' |
-  head -n 40
+metrics="$(curl -fsS "http://127.0.0.1:$metrics_port/metrics")"
+grep -E '^llm_monitor_(probe_success|target_pass_ratio|probe_errors_total|runs_total|tokens_total|probe_duration_seconds_count|probe_time_to_first_token_seconds_count)' <<<"$metrics" | head -n 40
+grep -E '^gen_ai_client_operation_duration_seconds_count' <<<"$metrics" | head -n 6
 echo
 echo "Demo finished. Run your own monitors with: node dist/cli/main.js run -f YOUR-FOLDER (see README.md)."
