@@ -196,6 +196,22 @@ describe('Helm chart', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('rejects NODE_OPTIONS in extraEnv beside maxHeapMiB', async () => {
+    const result = await helmTemplate(release, namespace, { extraEnv: [{ name: 'NODE_OPTIONS', value: '--inspect' }] });
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('extraEnv sets NODE_OPTIONS, which would replace the --max-old-space-size that maxHeapMiB sets');
+    expect(result.stdout).toBe('');
+  });
+
+  it('passes NODE_OPTIONS from extraEnv when maxHeapMiB is null', async () => {
+    const result = await helmTemplate(release, namespace, { maxHeapMiB: null, extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=900' }] });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/name: NODE_OPTIONS/g)).toHaveLength(1);
+    expect(result.stdout).toContain('value: --max-old-space-size=900');
+  });
+
   it('schema accepts the durations and log levels the CLI accepts', async () => {
     const schema = JSON.parse(await readFile(join(chartPath, 'values.schema.json'), 'utf8')) as {
       properties: { logLevel: { enum: string[] }; leaderElection: { properties: Record<string, { pattern: string }> } };
