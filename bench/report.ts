@@ -49,7 +49,7 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
   }
   if (results.operator !== undefined) {
     const o = results.operator;
-    // kubectl creates the monitors one by one, so each monitor's own apply is its creation; the figure from the start of the command is shown too.
+    // kubectl creates the monitors one by one, so each monitor's own apply is its creation. The figure from the start of the command is shown too.
     checks.push({
       name: 'operator: apply to first status p95 < 2 s',
       value: `${seconds(o.createToStatusP95Seconds)} from each monitor's creation; ${seconds(o.applyToStatusP95Seconds)} from the start of the kubectl apply, which took ${seconds(o.applySeconds)}`,

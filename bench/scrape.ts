@@ -6,6 +6,7 @@
  */
 import { get } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { median } from './stats.js';
 
 export interface ScrapeResult {
   /** Milliseconds from sending the request to the last byte of the body, one entry per scrape. */
@@ -37,7 +38,7 @@ function getBody(url: string): Promise<Buffer[]> {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
-        if (response.statusCode !== 200) reject(new Error(`GET ${url} answered ${response.statusCode}`));
+        if (response.statusCode !== 200) reject(new Error(`GET ${url} returned status ${response.statusCode}`));
         else resolve(chunks);
       });
       response.on('error', reject);
@@ -48,10 +49,7 @@ function getBody(url: string): Promise<Buffer[]> {
 /** Returns the time of the first scrape and the median of the later ones, the figure for a Prometheus that scrapes every spacingMs. */
 export function scrapeSummary(result: ScrapeResult): { firstMs: number | undefined; laterMedianMs: number | undefined } {
   const [first, ...later] = result.timesMs;
-  const sorted = [...later].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const laterMedianMs = sorted.length === 0 ? undefined : sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-  return { firstMs: first, laterMedianMs };
+  return { firstMs: first, laterMedianMs: median(later) };
 }
 
 export function countSeries(text: string): number {

@@ -11,10 +11,10 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { FeedbackOptions } from '../server/feedback.js';
 import { startFeedbackServer } from '../server/feedback-server.js';
-import type { HttpServerOptions, RunningHttpServer } from '../server/http-server.js';
+import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../server/http-server.js';
 import { UsageError } from './exit-codes.js';
 import type { MonitorWithSource } from './load-monitors.js';
-import { parsePort } from './run.js';
+import { listen, parsePort } from './run.js';
 
 export interface FeedbackFlags {
   feedbackTokenFile?: string;
@@ -89,4 +89,25 @@ export async function serveFeedback(
   }
   log.info({ url: `${server.url}/v1/feedback` }, 'serving feedback');
   return server;
+}
+
+/**
+ * Starts the feedback server, if any (see serveFeedback), then the /metrics
+ * server. Closes the feedback server again when /metrics cannot start, since
+ * a listening server would keep the process alive.
+ */
+export async function serveMetricsAndFeedback(
+  flags: FeedbackFlags & { metricsAddress: string; metricsPort: number },
+  feedback: FeedbackOptions | undefined,
+  serverOptions: HttpServerOptions,
+  log: Logger,
+): Promise<{ server: RunningHttpServer; feedbackServer: RunningHttpServer | undefined }> {
+  const feedbackServer = await serveFeedback(flags, feedback, serverOptions, log);
+  try {
+    const server = await listen(() => startHttpServer(serverOptions), flags.metricsAddress, flags.metricsPort);
+    return { server, feedbackServer };
+  } catch (error) {
+    await feedbackServer?.close();
+    throw error;
+  }
 }

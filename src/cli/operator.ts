@@ -6,12 +6,12 @@ import { createMetrics } from '../metrics/metrics.js';
 import { MetricsRegistry } from '../metrics/families.js';
 import { MetricsRecorder } from '../metrics/recorder.js';
 import { providers } from '../providers/registry.js';
-import { startHttpServer, type HttpServerOptions } from '../server/http-server.js';
-import { addFeedbackOptions, readFeedbackToken, serveFeedback, type FeedbackFlags } from './feedback-options.js';
+import type { HttpServerOptions } from '../server/http-server.js';
+import { addFeedbackOptions, readFeedbackToken, serveMetricsAndFeedback, type FeedbackFlags } from './feedback-options.js';
 import { parsePositiveInteger } from './check.js';
 import { createContext, logLevels } from './context.js';
 import { UsageError } from './exit-codes.js';
-import { listen, parsePort } from './run.js';
+import { parsePort } from './run.js';
 import { onShutdownSignal } from './signals.js';
 import { parseDuration } from '../util/duration.js';
 import { ruleLabelOption } from './rules.js';
@@ -132,15 +132,7 @@ async function runOperator(options: OperatorCommandOptions): Promise<void> {
           counter: metrics.feedback,
           scores: metrics.feedbackScore,
         };
-  const feedbackServer = await serveFeedback(options, feedback, serverOptions, log);
-  let server: Awaited<ReturnType<typeof startHttpServer>>;
-  try {
-    server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
-  } catch (error) {
-    // The feedback server already listens and would keep the process alive.
-    await feedbackServer?.close();
-    throw error;
-  }
+  const { server, feedbackServer } = await serveMetricsAndFeedback(options, feedback, serverOptions, log);
   log.info({ url: `${server.url}/metrics`, identity }, 'serving metrics');
 
   const signal = onShutdownSignal(log);

@@ -11,8 +11,8 @@ import { providers } from '../providers/registry.js';
 import { DirectorySecretResolver } from '../secrets/directory.js';
 import { FileDriftStore, MemoryDriftStore } from '../signals/drift-store.js';
 import { DriftTracker } from '../signals/drift-tracker.js';
-import { addFeedbackOptions, feedbackOptions, serveFeedback, type FeedbackFlags } from './feedback-options.js';
-import { startHttpServer, type HttpServerOptions } from '../server/http-server.js';
+import { addFeedbackOptions, feedbackOptions, serveMetricsAndFeedback, type FeedbackFlags } from './feedback-options.js';
+import type { HttpServerOptions } from '../server/http-server.js';
 import { parsePositiveInteger } from './check.js';
 import { createContext, logLevels } from './context.js';
 import { UsageError } from './exit-codes.js';
@@ -69,15 +69,7 @@ async function run(options: RunOptions): Promise<void> {
   });
   const serverOptions: HttpServerOptions = { registry, host: options.metricsAddress, port: options.metricsPort, recentFailures };
   const feedback = options.feedbackTokenFile === undefined ? undefined : await feedbackOptions(options.feedbackTokenFile, monitors, metrics, context.redactor);
-  const feedbackServer = await serveFeedback(options, feedback, serverOptions, log);
-  let server: Awaited<ReturnType<typeof startHttpServer>>;
-  try {
-    server = await listen(() => startHttpServer(serverOptions), options.metricsAddress, options.metricsPort);
-  } catch (error) {
-    // The feedback server already listens and would keep the process alive.
-    await feedbackServer?.close();
-    throw error;
-  }
+  const { server, feedbackServer } = await serveMetricsAndFeedback(options, feedback, serverOptions, log);
   log.info({ url: `${server.url}/metrics`, monitors: monitors.length }, 'serving metrics');
 
   for (const { monitor } of monitors) runner.upsert(monitor);

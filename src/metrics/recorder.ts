@@ -73,7 +73,8 @@ export class MetricsRecorder {
     this.set(run.key, this.metrics.targetPassRatioLowerBound, targetLabels, target.passRateLowerBound);
     if (target.identity !== undefined) {
       const infoLabels = { ...targetLabels, [Label.responseModel]: target.identity.responseModel, [Label.fingerprint]: target.identity.fingerprint };
-      this.replaceSeries(this.metrics.modelInfo, targetLabels, infoLabels);
+      // The info metric keeps one series: the current identity.
+      this.metrics.modelInfo.removeMatching(targetLabels, infoLabels);
       this.set(run.key, this.metrics.modelInfo, infoLabels, 1);
     }
     this.set(run.key, this.metrics.targetErrorRatio, targetLabels, target.errorRate);
@@ -159,17 +160,8 @@ export class MetricsRecorder {
   private initializeSamples(key: string, probeLabels: Labels): void {
     for (const result of ['pass', 'fail', 'error']) {
       const labels = { ...probeLabels, [Label.result]: result };
-      if (!this.knows(this.metrics.probeSamples, labels)) this.inc(key, this.metrics.probeSamples, labels, 0);
+      if (!this.metrics.probeSamples.has(labels)) this.inc(key, this.metrics.probeSamples, labels, 0);
     }
-  }
-
-  /** Removes the metric's series that match `shared` but not `kept`, so that an info metric keeps one series. */
-  private replaceSeries(metric: AnyMetric, shared: Labels, kept: Labels): void {
-    metric.removeMatching(shared, kept);
-  }
-
-  private knows(metric: AnyMetric, labels: Labels): boolean {
-    return metric.has(labels);
   }
 
   private set(key: string, metric: GaugeFamily, labels: Labels, value: number): void {

@@ -129,6 +129,6 @@ async function serveMetrics(registry: Registry, request: IncomingMessage, respon
     if (first.done !== true) yield first.value;
     yield* chunks;
   }
-  // A client that goes away mid-scrape ends the pipeline with an error; nothing is left to answer.
+  // A client that goes away mid-scrape ends the pipeline with an error, and no response can be sent any more.
   await pipeline(all(), response).catch(() => response.destroy());
 }
