@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +119,27 @@ describe('bench plan', () => {
       expect(testCase.scrapes).toBeGreaterThan(1);
       expect((testCase.scrapes - 1) * testCase.scrapeSpacingSeconds).toBeLessThan(testCase.windowSeconds);
     }
+  });
+
+  it.each([
+    ['maxHeapMiB: big', /values\.yaml: maxHeapMiB must be a whole number of MiB or null, got "big"/],
+    ['maxHeapMiB: 384.5', /maxHeapMiB must be a whole number of MiB or null, got 384\.5/],
+  ])('rejects a chart with %s', async (values, message) => {
+    const root = await mkdtemp(join(tmpdir(), 'chart-heap-'));
+    await mkdir(join(root, 'deploy/helm/llm-monitor'), { recursive: true });
+    await writeFile(join(root, 'deploy/helm/llm-monitor/values.yaml'), `${values}\n`);
+
+    await expect(chartNodeArgs(root)).rejects.toThrow(message);
+    await rm(root, { recursive: true });
+  });
+
+  it('runs scale workers without a flag when the chart leaves the heap to Node', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'chart-heap-'));
+    await mkdir(join(root, 'deploy/helm/llm-monitor'), { recursive: true });
+    await writeFile(join(root, 'deploy/helm/llm-monitor/values.yaml'), 'maxHeapMiB: null\n');
+
+    expect(await chartNodeArgs(root)).toEqual([]);
+    await rm(root, { recursive: true });
   });
 
   it('runs scale workers with the chart\'s heap limit', async () => {
