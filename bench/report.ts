@@ -80,6 +80,18 @@ export function renderMarkdown(results: BenchResults): string {
           `| ${t.latency} | ${t.concurrency} | ${fixed(t.pipeline.probesPerSecond, 0)} | ${fixed(t.autocannon.requestsPerSecond, 0)} | ${percent(t.ratio)} | ${fixed(t.pipeline.cpuMsPerProbe, 3)} | ${fixed(t.pipeline.cores, 2)} | ${t.pipeline.failed} |`,
       ),
       '',
+      'The same request from a bare client, with nothing of the pipeline around it:',
+      '',
+      '| latency | concurrency | client | req/s | of autocannon | pipeline of it | CPU ms/request | cores | failed |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...results.throughput.flatMap((t) =>
+        (['sdk', 'fetch'] as const).map((name) => {
+          const c = t.clients[name];
+          const label = name === 'sdk' ? 'OpenAI SDK' : 'Node fetch';
+          return `| ${t.latency} | ${t.concurrency} | ${label} | ${fixed(c.requestsPerSecond, 0)} | ${percent(c.ratio)} | ${percent(t.pipeline.probesPerSecond / c.requestsPerSecond)} | ${fixed(c.cpuMsPerRequest, 3)} | ${fixed(c.cores, 2)} | ${c.failed} |`;
+        }),
+      ),
+      '',
     );
   }
   if (results.promptfoo !== undefined) {

@@ -23,7 +23,12 @@ export class MetricsRecorder {
 
   recordRun(run: RunResult): void {
     const base = { [Label.namespace]: run.namespace, [Label.monitor]: run.name };
+    this.recordRunSeries(run, base);
+    // A run updates its monitor's series together, so their text is rendered once now and scrapes only copy it.
+    for (const family of this.families) family.renderGroup(base);
+  }
 
+  private recordRunSeries(run: RunResult, base: Labels): void {
     this.inc(run.key, this.metrics.runs, { ...base, [Label.result]: run.canceled ? 'canceled' : 'completed' });
     if (run.canceled) return;
     this.set(run.key, this.metrics.lastRunTimestamp, base, run.startedAt / 1000);

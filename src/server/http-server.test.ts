@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Gauge, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -37,6 +39,51 @@ describe('GET /metrics', () => {
     expect(response.headers.get('transfer-encoding')).toBe('chunked');
     expect(body.length).toBeGreaterThan(256 * 1024);
     expect(body).toBe(await registry.metrics());
+  });
+
+  it('waits for a client that reads slowly and sends every byte', async () => {
+    const registry = new MetricsRegistry();
+    // About 6 MiB, well above what the server queues before it waits for the client.
+    fillRegistry(registry, 20_000);
+    server = await startHttpServer({ registry, host: '127.0.0.1', port: 0 });
+
+    const raw = await rawGet(server.port, async (socket) => {
+      socket.pause();
+      await sleep(300);
+      socket.resume();
+    });
+
+    const body = dechunk(raw.subarray(raw.indexOf('\r\n\r\n') + 4)).toString('utf8');
+    expect(body.length).toBeGreaterThan(4 * 1024 * 1024);
+    expect(body).toBe(await registry.metrics());
+  });
+
+  it('stops a scrape whose client goes away and serves the next one', async () => {
+    let finishedScrapes = 0;
+    class CountingRegistry extends MetricsRegistry {
+      override async writeTo(...args: Parameters<MetricsRegistry['writeTo']>): Promise<void> {
+        try {
+          await super.writeTo(...args);
+        } finally {
+          finishedScrapes += 1;
+        }
+      }
+    }
+    const registry = new CountingRegistry();
+    fillRegistry(registry, 20_000);
+    server = await startHttpServer({ registry, host: '127.0.0.1', port: 0 });
+
+    await rawGet(server.port, async (socket) => {
+      socket.pause();
+      await sleep(100);
+      socket.destroy();
+    });
+    for (let waited = 0; finishedScrapes === 0 && waited < 2000; waited += 50) await sleep(50);
+    expect(finishedScrapes).toBe(1);
+    const response = await fetch(`${server.url}/metrics`);
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(await registry.metrics());
   });
 
   it('answers HEAD without a body', async () => {
@@ -80,3 +127,30 @@ describe('GET /metrics', () => {
     expect(await response.text()).toBe(await registry.metrics());
   });
 });
+
+/** Sends GET /metrics on a raw socket, lets `afterConnect` pause or close it, and returns every byte read until it closes. */
+function rawGet(port: number, afterConnect: (socket: ReturnType<typeof connect>) => Promise<void>): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write('GET /metrics HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
+      afterConnect(socket).catch(reject);
+    });
+    const received: Buffer[] = [];
+    socket.on('data', (data: Buffer) => received.push(data));
+    socket.on('close', () => resolve(Buffer.concat(received)));
+    socket.on('error', reject);
+  });
+}
+
+/** Decodes an HTTP/1.1 chunked body. */
+function dechunk(data: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const lineEnd = data.indexOf('\r\n', offset);
+    const size = Number.parseInt(data.subarray(offset, lineEnd).toString('latin1'), 16);
+    if (size === 0) return Buffer.concat(parts);
+    parts.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+  }
+}

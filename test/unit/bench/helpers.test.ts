@@ -176,6 +176,10 @@ describe('bench report', () => {
         pipeline: { probesPerSecond: 460, probes: 9200, failed: 0, cpuMsPerProbe: 1, cores: 0.46, peakRssMiB: 100 },
         autocannon: { requestsPerSecond: 500, requests: 10000, failed: 0, seconds: 20 },
         ratio: 0.92,
+        clients: {
+          sdk: { requestsPerSecond: 490, requests: 9800, failed: 0, cpuMsPerRequest: 0.5, cores: 0.25, ratio: 0.98 },
+          fetch: { requestsPerSecond: 495, requests: 9900, failed: 1, cpuMsPerRequest: 0.4, cores: 0.2, ratio: 0.99 },
+        },
       },
     ],
     scale: [],
@@ -208,5 +212,8 @@ describe('bench report', () => {
     expect(markdown).toContain('`npm run bench`');
     expect(markdown).toContain('0.50 at the start');
     expect(markdown).toContain('| 100ms | 50 | 460 | 500 | 92.0% |');
+    // The pipeline's share of each bare client's rate: 460 of 490 and of 495.
+    expect(markdown).toContain('| 100ms | 50 | OpenAI SDK | 490 | 98.0% | 93.9% | 0.500 | 0.25 | 0 |');
+    expect(markdown).toContain('| 100ms | 50 | Node fetch | 495 | 99.0% | 92.9% | 0.400 | 0.20 | 1 |');
   });
 });

@@ -129,6 +129,41 @@ describe('metric families', () => {
     expect(await registry.metrics()).not.toContain('monitor="one"');
   });
 
+  it('skip series removed while a scrape walks them, and drop them from later scrapes', () => {
+    const gauge = new GaugeFamily({ name: 'test_walked', help: 'h', labelNames, groupBy: ['namespace', 'monitor'] });
+    for (let index = 0; index < 4; index += 1) gauge.set({ namespace: 'a', monitor: `m${index}`, probe: 'p' }, index);
+    const header = '# HELP test_walked h\n# TYPE test_walked gauge';
+    const line = (index: number): string => `\ntest_walked{namespace="a",monitor="m${index}",probe="p"} ${index}`;
+
+    const cursor = gauge.cursor();
+    expect(cursor.next()).toBe(header);
+    expect(cursor.next()).toBe(line(0));
+    gauge.removeGroup({ namespace: 'a', monitor: 'm1' });
+    gauge.remove({ namespace: 'a', monitor: 'm2', probe: 'p' });
+    gauge.set({ namespace: 'a', monitor: 'm3', probe: 'p' }, 3);
+    gauge.set({ namespace: 'a', monitor: 'm4', probe: 'p' }, 4);
+    expect(cursor.next()).toBe(line(3));
+    expect(cursor.next()).toBe(line(4));
+    expect(cursor.next()).toBeUndefined();
+
+    expect(gauge.render()).toBe(header + line(0) + line(3) + line(4));
+    gauge.set({ namespace: 'a', monitor: 'm1', probe: 'p' }, 1);
+    expect(gauge.render()).toBe(header + line(0) + line(3) + line(4) + line(1));
+    expect(gauge.size).toBe(4);
+  });
+
+  it('forget removed series even when nothing scrapes', () => {
+    const gauge = new GaugeFamily({ name: 'test_churn', help: 'h', labelNames, groupBy: ['namespace', 'monitor'] });
+    for (let round = 0; round < 20; round += 1) {
+      for (let index = 0; index < 1000; index += 1) gauge.set({ namespace: 'a', monitor: `m${round}-${index}`, probe: 'p' }, 1);
+      for (let index = 0; index < 1000; index += 1) gauge.removeGroup({ namespace: 'a', monitor: `m${round}-${index}` });
+    }
+
+    expect(gauge.size).toBe(0);
+    // The array scrapes walk; removed series in it are garbage that nothing else would collect.
+    expect((gauge as unknown as { ordered: unknown[] }).ordered.length).toBeLessThanOrEqual(2048);
+  });
+
   it('remove matching series but the one kept', () => {
     const gauge = new GaugeFamily({ name: 'test_info', help: 'h', labelNames, groupBy: ['namespace', 'monitor'] });
     gauge.set({ namespace: 'a', monitor: 'one', probe: 'old' }, 1);
@@ -163,9 +198,95 @@ describe('metric families', () => {
   });
 });
 
+describe('MetricsRegistry.writeTo', () => {
+  /** Collects what writeTo sends; `later` holds each chunk's done callback back until `releaseAll`. */
+  function collector(options: { later?: boolean } = {}) {
+    const chunks: Buffer[] = [];
+    const pending: (() => void)[] = [];
+    let starts = 0;
+    const sink = {
+      start: () => {
+        starts += 1;
+      },
+      write: (chunk: Uint8Array, done: () => void) => {
+        // A copy, because the buffer is reused once done is called.
+        chunks.push(Buffer.from(chunk));
+        if (options.later === true) pending.push(done);
+        else done();
+      },
+    };
+    return {
+      sink,
+      text: () => Buffer.concat(chunks).toString('utf8'),
+      chunks,
+      starts: () => starts,
+      releaseAll: () => {
+        for (const done of pending.splice(0)) done();
+      },
+    };
+  }
+
+  function bigRegistry(monitors: number): MetricsRegistry {
+    const registry = new MetricsRegistry();
+    const gauge = new GaugeFamily({ name: 'test_up', help: 'h', labelNames, groupBy: ['namespace', 'monitor'], registers: [registry] });
+    const histogram = new HistogramFamily({ name: 'test_seconds', help: 'h', labelNames, groupBy: ['namespace', 'monitor'], buckets, registers: [registry] });
+    for (let index = 0; index < monitors; index += 1) {
+      // Multi-byte label values: UTF-8 takes more bytes than the string has characters.
+      const labels = { namespace: 'équipe', monitor: `モニター-${index}`, probe: 'p' };
+      gauge.set(labels, index);
+      histogram.observe(labels, index / 10);
+    }
+    return registry;
+  }
+
+  it('sends the text of metrics() as UTF-8 in buffers of at most the given size', async () => {
+    const registry = bigRegistry(500);
+    const sent = collector();
+
+    await registry.writeTo(sent.sink, undefined, { bufferBytes: 4096, buffers: 2 });
+
+    expect(sent.text()).toBe(await registry.metrics());
+    expect(sent.chunks.length).toBeGreaterThan(10);
+    expect(Math.max(...sent.chunks.map((chunk) => chunk.length))).toBeLessThanOrEqual(4096);
+    expect(sent.starts()).toBe(1);
+  });
+
+  it('sends a piece longer than a buffer on its own', async () => {
+    const registry = new MetricsRegistry();
+    const gauge = new GaugeFamily({ name: 'test_long', help: 'h', labelNames, registers: [registry] });
+    gauge.set({ namespace: 'a', monitor: 'x'.repeat(1000), probe: 'p' }, 1);
+    gauge.set({ namespace: 'a', monitor: 'short', probe: 'p' }, 2);
+    const sent = collector();
+
+    await registry.writeTo(sent.sink, undefined, { bufferBytes: 256, buffers: 1 });
+
+    expect(sent.text()).toBe(await registry.metrics());
+    expect(sent.chunks.some((chunk) => chunk.length > 1000)).toBe(true);
+  });
+
+  it('waits for a free buffer, and stops when the signal aborts', async () => {
+    const registry = bigRegistry(500);
+    const sent = collector({ later: true });
+    const stop = new AbortController();
+
+    const writing = registry.writeTo(sent.sink, stop.signal, { bufferBytes: 4096, buffers: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Both buffers are out and none came back: the scrape waits.
+    expect(sent.chunks.length).toBe(2);
+    sent.releaseAll();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sent.chunks.length).toBe(4);
+    stop.abort();
+    await writing;
+
+    expect(sent.chunks.length).toBe(4);
+    expect((await registry.metrics()).startsWith(sent.text())).toBe(true);
+  });
+});
+
 describe('help texts', () => {
   it('are ASCII, so a scrape stays a one-byte string', async () => {
-    // One character outside Latin-1 makes V8 store the whole joined scrape with two bytes per character.
+    // One character outside Latin-1 made V8 store a whole joined scrape with two bytes per character, when scrapes were joined strings.
     const registry = new MetricsRegistry();
     createMetrics(registry, { genAiMetrics: true });
     createOperatorMetrics(registry);

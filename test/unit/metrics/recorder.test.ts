@@ -1,10 +1,10 @@
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runMonitor } from '../../../src/engine/run.js';
 import { createMetrics, type MetricsOptions } from '../../../src/metrics/metrics.js';
 import { MetricsRecorder } from '../../../src/metrics/recorder.js';
 import { FailureReason, RunNotStartedReason } from '../../../src/reasons.js';
-import { MetricsRegistry } from '../../../src/metrics/families.js';
+import { Family, HistogramFamily, MetricsRegistry } from '../../../src/metrics/families.js';
 import { buildMonitor, ScriptedProvider } from '../engine/builders.js';
 
 async function recordOneRun(script: ConstructorParameters<typeof ScriptedProvider>[0], name = 'bot', metricsOptions: MetricsOptions = {}) {
@@ -44,6 +44,19 @@ describe('MetricsRecorder', () => {
     expect(text).toContain('llm_monitor_probe_duration_seconds_count{namespace="team-a",monitor="bot",target="primary",model="gpt-4o",probe="capital"} 2');
     expect(text).toContain('llm_monitor_tokens_total{namespace="team-a",monitor="bot",target="primary",model="gpt-4o",type="input"}');
     expect(text).not.toContain('gen_ai_');
+  });
+
+  it('renders a run\'s series when it records them, so that a scrape only copies text', async () => {
+    const registry = new MetricsRegistry();
+    const recorder = new MetricsRecorder(createMetrics(registry, { genAiMetrics: true }));
+    recorder.recordRun(await runMonitor(buildMonitor({}, 'bot'), { providers: new Map([['primary', new ScriptedProvider(['Paris', { fail: FailureReason.RateLimited }])]]) }));
+    const rendered = [vi.spyOn(Family.prototype as never, 'renderSeries'), vi.spyOn(HistogramFamily.prototype as never, 'renderSeries')];
+
+    const text = await registry.metrics();
+
+    expect(text).toContain('llm_monitor_probe_duration_seconds_count{');
+    for (const spy of rendered) expect(spy).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
   });
 
   it('removes every series of a removed monitor', async () => {
