@@ -41,7 +41,7 @@ runWorker(async () => {
   return { ...result };
 });
 
-/** Returns the answer's text. */
+/** Sends the request and returns the content of the response's message. */
 type Sender = () => Promise<string>;
 
 function sdkSender(simulatorUrl: string): Sender {
