@@ -112,12 +112,19 @@ async function timedEval(bin: string, config: string, repeat: number, concurrenc
   return { wallSeconds, cpuSeconds: childCpuSeconds(stderr), exitCode: code, ...promptfooSummary(stdout) };
 }
 
-/** Reads "Results: ✓ 20 passed, 0 failed, 0 errors" from promptfoo's output. */
+/**
+ * Reads "Results: ✓ 3,000 passed, ✗ 1 failed, 0 errors" from promptfoo's
+ * output: counts with thousands separators (toLocaleString), a mark before
+ * each count above zero, and colours when it writes to a terminal.
+ */
 export function promptfooSummary(output: string): { passed: number | undefined; failed: number | undefined; errors: number | undefined } {
+  // eslint-disable-next-line no-control-regex -- removes the terminal's colour codes
+  const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
   // The final summary is the last such line; progress output before it may have the same form.
-  const match = [...output.matchAll(/(\d+) passed, (\d+) failed, (\d+) errors?/g)].at(-1);
+  const match = [...plain.matchAll(/([\d,]+) passed, (?:✗ )?([\d,]+) failed, (?:✗ )?([\d,]+) errors?/g)].at(-1);
   if (match === undefined) return { passed: undefined, failed: undefined, errors: undefined };
-  return { passed: Number(match[1]), failed: Number(match[2]), errors: Number(match[3]) };
+  const count = (text: string | undefined): number => Number((text ?? '').replaceAll(',', ''));
+  return { passed: count(match[1]), failed: count(match[2]), errors: count(match[3]) };
 }
 
 /** Sums user and system time from the children line of bash's `times` output. */

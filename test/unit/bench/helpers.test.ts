@@ -80,6 +80,10 @@ describe('bench output parsing', () => {
     expect(promptfooSummary('...\nResults: ✓ 2999 passed, 1 failed, 0 errors (99.97%)\n')).toEqual({ passed: 2999, failed: 1, errors: 0 });
     expect(promptfooSummary('1 passed, 0 failed, 0 errors\nResults: ✓ 30 passed, 0 failed, 0 errors')).toEqual({ passed: 30, failed: 0, errors: 0 });
     expect(promptfooSummary('nothing here')).toEqual({ passed: undefined, failed: undefined, errors: undefined });
+    // promptfoo 0.120 formats counts with toLocaleString and marks counts above zero.
+    expect(promptfooSummary('Results: ✓ 3,000 passed, 0 failed, 0 errors (100%)')).toEqual({ passed: 3000, failed: 0, errors: 0 });
+    expect(promptfooSummary('Results: ✓ 2,998 passed, ✗ 1 failed, ✗ 1 error (99.93%)')).toEqual({ passed: 2998, failed: 1, errors: 1 });
+    expect(promptfooSummary('Results: \u001b[32m✓\u001b[39m \u001b[1m12\u001b[22m passed, \u001b[1m0\u001b[22m failed, \u001b[1m0\u001b[22m errors')).toEqual({ passed: 12, failed: 0, errors: 0 });
   });
 
   it('reads the operator figures line among other output', () => {
