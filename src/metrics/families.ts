@@ -8,10 +8,10 @@
  * the series updated since the previous one and joins the rest.
  *
  * A scrape walks every series of a family in one flat array, in the order
- * the series were created, with a cursor rather than a generator, and
- * copies their cached text into a few reused buffers: at 10,000 monitors
- * the Map iteration, the generator's resumptions and the garbage of 64 MiB
- * of chunk strings per scrape cost more than the copying itself.
+ * the series were created, with a cursor rather than a generator. It copies
+ * their cached text into a few reused buffers. At 10,000 monitors the Map
+ * iteration, the generator's resumptions and the garbage of 64 MiB of chunk
+ * strings per scrape cost more than the copying itself.
  *
  * They register on a prom-client Registry like its own metrics, and `get()`
  * returns prom-client's metric object, so `registry.metrics()`,
@@ -230,11 +230,11 @@ export abstract class Family {
   private markRemoved(removed: readonly Series[]): void {
     for (const series of removed) series.removed = true;
     this.removedSinceCompaction += removed.length;
-    // Scrapes compact too; this bounds the array when nothing scrapes while monitors come and go.
+    // Scrapes compact too. This bounds the array when nothing scrapes while monitors come and go.
     if (this.removedSinceCompaction > 1024 && this.removedSinceCompaction > this.ordered.length / 2) this.compact();
   }
 
-  /** Replaces the flat array with one without removed series; a scrape in progress keeps the array it has. */
+  /** Replaces the flat array with one without removed series. A scrape in progress keeps the array it has. */
   private compact(): void {
     this.ordered = this.ordered.filter((series) => !series.removed);
     this.removedSinceCompaction = 0;
@@ -388,7 +388,7 @@ export class MetricsRegistry extends Registry {
         if (!written) return;
         separator = '\n\n';
       }
-      if (await writer.put('\n')) await writer.flush();
+      if (await writer.put('\n')) await writer.flush({ takeNext: false });
     } finally {
       writer.release();
     }
@@ -463,15 +463,19 @@ class PooledWriter {
     return true;
   }
 
-  /** Sends the current buffer if it holds anything and takes a free one; resolves false once the signal aborted. */
-  async flush(): Promise<boolean> {
+  /**
+   * Sends the current buffer if it holds anything and takes a free one,
+   * unless this is the last flush of the scrape; resolves false once the
+   * signal aborted.
+   */
+  async flush(options: { takeNext: boolean } = { takeNext: true }): Promise<boolean> {
     if (this.offset > 0) {
       const full = this.buffer as Buffer;
       this.buffer = undefined;
       this.send(full.subarray(0, this.offset), () => this.giveBack(full));
       this.offset = 0;
     }
-    while (this.buffer === undefined) {
+    while (options.takeNext && this.buffer === undefined) {
       if (this.signal?.aborted === true) return false;
       const next = this.free.pop();
       if (next !== undefined) this.buffer = next;
@@ -506,11 +510,14 @@ class PooledWriter {
 
 /**
  * Walks the series of a family for one scrape. Series created during the
- * scrape may or may not be included; removed ones are skipped.
+ * scrape are left out, because a series removed and created again with the
+ * same labels would otherwise appear twice. Removed series are skipped.
  */
 export class FamilyCursor {
   private index = 0;
   private header: string | undefined;
+  /** The length of the array when the scrape started; series appended later belong to the next scrape. */
+  private readonly end: number;
 
   constructor(
     header: string,
@@ -518,6 +525,7 @@ export class FamilyCursor {
     private readonly renderSeries: (series: Series) => string,
   ) {
     this.header = header;
+    this.end = series.length;
   }
 
   /** Returns the header, then the lines of each series in turn, then undefined. */
@@ -528,7 +536,7 @@ export class FamilyCursor {
       return header;
     }
     const all = this.series;
-    while (this.index < all.length) {
+    while (this.index < this.end) {
       const series = all[this.index] as Series;
       this.index += 1;
       if (series.removed) continue;

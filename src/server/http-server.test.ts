@@ -59,16 +59,6 @@ describe('GET /metrics', () => {
   });
 
   it('stops a scrape whose client goes away and serves the next one', async () => {
-    let finishedScrapes = 0;
-    class CountingRegistry extends MetricsRegistry {
-      override async writeTo(...args: Parameters<MetricsRegistry['writeTo']>): Promise<void> {
-        try {
-          await super.writeTo(...args);
-        } finally {
-          finishedScrapes += 1;
-        }
-      }
-    }
     const registry = new CountingRegistry();
     fillRegistry(registry, 20_000);
     server = await startHttpServer({ registry, host: '127.0.0.1', port: 0 });
@@ -78,12 +68,28 @@ describe('GET /metrics', () => {
       await sleep(100);
       socket.destroy();
     });
-    for (let waited = 0; finishedScrapes === 0 && waited < 2000; waited += 50) await sleep(50);
-    expect(finishedScrapes).toBe(1);
+    for (let waited = 0; registry.finished === 0 && waited < 2000; waited += 50) await sleep(50);
+    expect(registry.finished).toBe(1);
     const response = await fetch(`${server.url}/metrics`);
 
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(await registry.metrics());
+  });
+
+  it('stops scrapes queued on a keep-alive connection when the client goes away', async () => {
+    const registry = new CountingRegistry();
+    fillRegistry(registry, 20_000);
+    server = await startHttpServer({ registry, host: '127.0.0.1', port: 0 });
+
+    // Three requests in one write: the second and third wait behind the first on the same socket.
+    await rawGet(server.port, async (socket) => {
+      socket.pause();
+      await sleep(100);
+      socket.destroy();
+    }, 3);
+    for (let waited = 0; registry.finished < 3 && waited < 2000; waited += 50) await sleep(50);
+
+    expect(registry.finished).toBe(3);
   });
 
   it('answers HEAD without a body', async () => {
@@ -128,11 +134,29 @@ describe('GET /metrics', () => {
   });
 });
 
-/** Sends GET /metrics on a raw socket, lets `afterConnect` pause or close it, and returns every byte read until it closes. */
-function rawGet(port: number, afterConnect: (socket: ReturnType<typeof connect>) => Promise<void>): Promise<Buffer> {
+/** Counts the scrapes that ended, however they ended. */
+class CountingRegistry extends MetricsRegistry {
+  finished = 0;
+
+  override async writeTo(...args: Parameters<MetricsRegistry['writeTo']>): Promise<void> {
+    try {
+      await super.writeTo(...args);
+    } finally {
+      this.finished += 1;
+    }
+  }
+}
+
+/**
+ * Sends GET /metrics `requests` times in one write on a raw socket, the
+ * last with connection: close, lets `afterConnect` pause or close it, and
+ * returns every byte read until it closes.
+ */
+function rawGet(port: number, afterConnect: (socket: ReturnType<typeof connect>) => Promise<void>, requests = 1): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write('GET /metrics HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n');
+      const request = (last: boolean): string => `GET /metrics HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: ${last ? 'close' : 'keep-alive'}\r\n\r\n`;
+      socket.write(Array.from({ length: requests }, (_, index) => request(index === requests - 1)).join(''));
       afterConnect(socket).catch(reject);
     });
     const received: Buffer[] = [];

@@ -111,9 +111,15 @@ async function serveMetrics(registry: Registry, request: IncomingMessage, respon
     await registry.metrics().then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text), failed);
     return;
   }
-  // Stops the scrape when the client goes away, and right after the headers for HEAD.
+  // Stops the scrape when the client goes away, and right after the headers for HEAD. A response
+  // queued behind another on a keep-alive connection has no socket yet and emits no 'close' when
+  // the client goes away, so the socket's own 'close' stops it too.
   const stop = new AbortController();
-  response.once('close', () => stop.abort());
+  const abort = (): void => stop.abort();
+  response.once('close', abort);
+  const socket = request.socket;
+  socket.once('close', abort);
+  if (socket.destroyed) stop.abort();
   const sink: ScrapeSink = {
     start: () => {
       response.writeHead(200, { 'content-type': registry.contentType });
@@ -129,6 +135,9 @@ async function serveMetrics(registry: Registry, request: IncomingMessage, respon
     if (!response.headersSent) failed(error);
     else response.destroy();
     return;
+  } finally {
+    // A keep-alive socket serves many scrapes, so a listener left per scrape would pile up.
+    socket.off('close', abort);
   }
   if (!response.headersSent) sink.start();
   if (!response.destroyed) response.end();

@@ -129,7 +129,7 @@ describe('metric families', () => {
     expect(await registry.metrics()).not.toContain('monitor="one"');
   });
 
-  it('skip series removed while a scrape walks them, and drop them from later scrapes', () => {
+  it('skip series removed during a scrape', () => {
     const gauge = new GaugeFamily({ name: 'test_walked', help: 'h', labelNames, groupBy: ['namespace', 'monitor'] });
     for (let index = 0; index < 4; index += 1) gauge.set({ namespace: 'a', monitor: `m${index}`, probe: 'p' }, index);
     const header = '# HELP test_walked h\n# TYPE test_walked gauge';
@@ -143,13 +143,32 @@ describe('metric families', () => {
     gauge.set({ namespace: 'a', monitor: 'm3', probe: 'p' }, 3);
     gauge.set({ namespace: 'a', monitor: 'm4', probe: 'p' }, 4);
     expect(cursor.next()).toBe(line(3));
-    expect(cursor.next()).toBe(line(4));
+    // m4 was created after the scrape started, so it waits for the next scrape.
     expect(cursor.next()).toBeUndefined();
 
     expect(gauge.render()).toBe(header + line(0) + line(3) + line(4));
     gauge.set({ namespace: 'a', monitor: 'm1', probe: 'p' }, 1);
     expect(gauge.render()).toBe(header + line(0) + line(3) + line(4) + line(1));
     expect(gauge.size).toBe(4);
+  });
+
+  it('list a recreated series once per scrape', () => {
+    const gauge = new GaugeFamily({ name: 'test_recreated', help: 'h', labelNames, groupBy: ['namespace', 'monitor'] });
+    gauge.set({ namespace: 'a', monitor: 'm0', probe: 'p' }, 0);
+    gauge.set({ namespace: 'a', monitor: 'm1', probe: 'p' }, 1);
+    const header = '# HELP test_recreated h\n# TYPE test_recreated gauge';
+    const line = (index: number, value: number): string => `\ntest_recreated{namespace="a",monitor="m${index}",probe="p"} ${value}`;
+
+    const cursor = gauge.cursor();
+    expect(cursor.next()).toBe(header);
+    expect(cursor.next()).toBe(line(0, 0));
+    // A monitor whose series change shape loses its series, and a run that ends creates them again.
+    gauge.removeGroup({ namespace: 'a', monitor: 'm0' });
+    gauge.set({ namespace: 'a', monitor: 'm0', probe: 'p' }, 5);
+    expect(cursor.next()).toBe(line(1, 1));
+    expect(cursor.next()).toBeUndefined();
+
+    expect(gauge.render()).toBe(header + line(1, 1) + line(0, 5));
   });
 
   it('forget removed series even when nothing scrapes', () => {
@@ -262,6 +281,17 @@ describe('MetricsRegistry.writeTo', () => {
 
     expect(sent.text()).toBe(await registry.metrics());
     expect(sent.chunks.some((chunk) => chunk.length > 1000)).toBe(true);
+  });
+
+  it('ends without waiting for the last buffer to come back', async () => {
+    const registry = bigRegistry(5);
+    const sent = collector({ later: true });
+
+    // One buffer, never handed back: only the last flush may use it.
+    await registry.writeTo(sent.sink, undefined, { bufferBytes: 64 * 1024, buffers: 1 });
+
+    expect(sent.text()).toBe(await registry.metrics());
+    expect(sent.chunks.length).toBe(1);
   });
 
   it('waits for a free buffer, and stops when the signal aborts', async () => {
