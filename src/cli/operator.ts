@@ -14,6 +14,7 @@ import { UsageError } from './exit-codes.js';
 import { parsePort } from './run.js';
 import { onShutdownSignal } from './signals.js';
 import { parseDuration } from '../util/duration.js';
+import { labelSelectorProblem } from '../operator/label-selector.js';
 import { ruleLabelOption } from './rules.js';
 
 interface OperatorCommandOptions extends FeedbackFlags {
@@ -45,7 +46,7 @@ export function registerOperatorCommand(program: Command): void {
     .description('Run as a Kubernetes operator: watch LLMMonitor resources, probe them, and write status, Events and metrics.')
     .option('--kubeconfig <file>', 'kubeconfig to use; default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account')
     .option('-n, --namespace <name>', 'namespace to watch (repeatable); default: all namespaces', collect, [])
-    .option('-l, --label-selector <selector>', 'watch only LLMMonitors whose labels match, for example team=search')
+    .option('-l, --label-selector <selector>', 'watch only LLMMonitors whose labels match, for example team=search', parseLabelSelector)
     .option('--metrics-address <address>', 'address to serve /metrics, /healthz and /readyz on', '0.0.0.0')
     .option('--metrics-port <port>', 'port to serve /metrics, /healthz and /readyz on', parsePort, 9464)
     .option('--gen-ai-metrics', 'also export the OpenTelemetry GenAI histograms gen_ai_client_operation_duration_seconds and gen_ai_client_token_usage', false)
@@ -168,6 +169,12 @@ function durationFlag(flag: string, value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${value}" is not a duration such as 15s or 1m`);
   return ms;
+}
+
+function parseLabelSelector(value: string): string {
+  const problem = labelSelectorProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}.`);
+  return value;
 }
 
 function parseShardIndex(value: string): number {

@@ -9,7 +9,7 @@ describe('operator flags the API server cannot serve', () => {
   it.each([
     {
       flags: ['--label-selector', 'team in (a'],
-      message: /the API server rejected the list request with these flags: .*check --label-selector and --namespace/,
+      message: /option '-l, --label-selector <selector>' argument 'team in \(a' is invalid\. "team in \(a" is not a requirement/,
     },
     {
       flags: ['--namespace', 'Team_A'],
