@@ -365,10 +365,10 @@ export class MetricsRegistry extends Registry {
 
   /**
    * Writes the same text as metrics() to `sink` as UTF-8, in chunks copied
-   * into a few buffers that are reused once the sink is done with them, so
-   * that a scrape of 10,000 monitors (64 MiB) is never held whole in memory
-   * and leaves no garbage behind but the series it renders again. Resolves
-   * when everything is written, or early once `signal` aborts.
+   * into a few buffers that are reused once the sink is done with them. A
+   * scrape of 10,000 monitors (64 MiB) is then never in memory whole, and it
+   * allocates no strings for its chunks. Resolves when everything is
+   * written, or early once `signal` aborts.
    */
   async writeTo(sink: ScrapeSink, signal?: AbortSignal, options: { bufferBytes?: number; buffers?: number } = {}): Promise<void> {
     if (this.contentType !== Registry.PROMETHEUS_CONTENT_TYPE) {
@@ -407,7 +407,7 @@ async function writeFamily(writer: PooledWriter, separator: string, family: Fami
   return true;
 }
 
-/** Where MetricsRegistry.writeTo sends a scrape, for example an HTTP response. */
+/** The destination of MetricsRegistry.writeTo, for example an HTTP response. */
 export interface ScrapeSink {
   /** Called once, before the first chunk; after an error thrown before it, nothing has been sent. */
   start(): void;
@@ -464,8 +464,8 @@ class PooledWriter {
   }
 
   /**
-   * Sends the current buffer if it holds anything and takes a free one,
-   * unless this is the last flush of the scrape; resolves false once the
+   * Sends the current buffer if it contains anything, then takes a free one
+   * unless this is the last flush of the scrape. Resolves false once the
    * signal aborted.
    */
   async flush(options: { takeNext: boolean } = { takeNext: true }): Promise<boolean> {

@@ -63,12 +63,8 @@ describe('GET /metrics', () => {
     fillRegistry(registry, 20_000);
     server = await startHttpServer({ registry, host: '127.0.0.1', port: 0 });
 
-    await rawGet(server.port, async (socket) => {
-      socket.pause();
-      await sleep(100);
-      socket.destroy();
-    });
-    for (let waited = 0; registry.finished === 0 && waited < 2000; waited += 50) await sleep(50);
+    await disconnectMidBody(server.port, 1);
+    await registry.waitForFinished(1);
     expect(registry.finished).toBe(1);
     const response = await fetch(`${server.url}/metrics`);
 
@@ -82,12 +78,8 @@ describe('GET /metrics', () => {
     server = await startHttpServer({ registry, host: '127.0.0.1', port: 0 });
 
     // Three requests in one write: the second and third wait behind the first on the same socket.
-    await rawGet(server.port, async (socket) => {
-      socket.pause();
-      await sleep(100);
-      socket.destroy();
-    }, 3);
-    for (let waited = 0; registry.finished < 3 && waited < 2000; waited += 50) await sleep(50);
+    await disconnectMidBody(server.port, 3);
+    await registry.waitForFinished(3);
 
     expect(registry.finished).toBe(3);
   });
@@ -145,6 +137,24 @@ class CountingRegistry extends MetricsRegistry {
       this.finished += 1;
     }
   }
+
+  /** Waits up to 2 s for `count` scrapes to end. */
+  async waitForFinished(count: number): Promise<void> {
+    for (let waited = 0; this.finished < count && waited < 2000; waited += 50) await sleep(50);
+  }
+}
+
+/** Sends `requests` scrapes on one connection, reads nothing for 100 ms, then closes it. */
+function disconnectMidBody(port: number, requests: number): Promise<Buffer> {
+  return rawGet(
+    port,
+    async (socket) => {
+      socket.pause();
+      await sleep(100);
+      socket.destroy();
+    },
+    requests,
+  );
 }
 
 /**

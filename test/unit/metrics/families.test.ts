@@ -218,7 +218,7 @@ describe('metric families', () => {
 });
 
 describe('MetricsRegistry.writeTo', () => {
-  /** Collects what writeTo sends; `later` holds each chunk's done callback back until `releaseAll`. */
+  /** Collects what writeTo sends. With `later`, each chunk's done callback waits for `releaseAll`. */
   function collector(options: { later?: boolean } = {}) {
     const chunks: Buffer[] = [];
     const pending: (() => void)[] = [];
@@ -258,7 +258,7 @@ describe('MetricsRegistry.writeTo', () => {
     return registry;
   }
 
-  it('sends the text of metrics() as UTF-8 in buffers of at most the given size', async () => {
+  it('sends metrics() text in bounded buffers', async () => {
     const registry = bigRegistry(500);
     const sent = collector();
 
